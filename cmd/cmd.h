@@ -1,0 +1,54 @@
+/*
+ * cmd.h: what every command gets from main.c (the context built from the
+ * global options) and the cmd_*() entry points listed in main.c's
+ * commands[] table. Commands print; library code never does.
+ */
+#ifndef EXTNFS_CMD_H
+#define EXTNFS_CMD_H
+
+#include <stdio.h>
+
+#include "util/opts.h"
+#include "util/util.h"
+
+struct db;
+struct model;
+
+struct cmd_ctx {
+	const char *db_path;
+	const char *config_path;
+	int verbose;
+	int quiet;
+	int json;
+	struct db *db;       /* opened by main when the command's flags ask */
+	struct model *model; /* loaded by main when the command's flags ask */
+	struct err err;
+};
+
+/* Flags of commands[]: what main.c sets up before calling. */
+#define CMD_NEED_DB    (1u << 0) /* open (and create/migrate) the database */
+#define CMD_NEED_MODEL (1u << 1) /* load the model (implies CMD_NEED_DB) */
+
+/*
+ * Prints "extnfs <name>: <ctx->err message>" to stderr and returns code
+ * (EXIT_DATA when code is 0 and the error context has none).
+ */
+int cmd_error(struct cmd_ctx *ctx, const char *name, int code);
+/* Prints a usage error for name and returns EXIT_USAGE. */
+int cmd_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Parses options for a command. Returns -1 to go on, or the exit code to
+ * return at once (0 after printing --help, EXIT_USAGE on a bad option).
+ */
+int cmd_parse(const struct opt *opts, const char *usage, const char *desc, int argc,
+	      char **argv, struct strvec *rest);
+
+int cmd_import(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_tabdump(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_nodels(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_lsdef(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_mkdef(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_chdef(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx);
+
+#endif

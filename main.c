@@ -1,0 +1,201 @@
+/*
+ * main.c: global options, the commands[] table, and the setup each
+ * command's flags ask for (database, model), in one place.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/cmd.h"
+#include "model/db.h"
+#include "model/model.h"
+#include "util/config.h"
+#include "util/banned.h"
+
+#define DEFAULT_DB "/var/lib/extnfs/extnfs.db"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cmd_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "import", cmd_import, CMD_NEED_DB, "import xCAT tables (tabdump CSV, xCAT SQLite) and lsnim output" },
+	{ "tabdump", cmd_tabdump, CMD_NEED_DB, "write a table back in xCAT tabdump CSV form" },
+	{ "nodels", cmd_nodels, CMD_NEED_MODEL, "list the nodes of a noderange, with attributes" },
+	{ "lsdef", cmd_lsdef, CMD_NEED_MODEL, "show node, group and osimage definitions" },
+	{ "mkdef", cmd_mkdef, CMD_NEED_MODEL, "define nodes, groups or osimages" },
+	{ "chdef", cmd_chdef, CMD_NEED_MODEL, "change attributes of definitions" },
+	{ "rmdef", cmd_rmdef, CMD_NEED_MODEL, "remove definitions" },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: extnfs [--db PATH] [--config PATH] [-v|-q] [--json] <command> [args]\n\n"
+		   "Moves the NFS mounts of xCAT diskless nodes to an external, highly available\n"
+		   "NFS server and keeps it right.\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nglobal options:\n"
+		   "  --db PATH       the state database (default $EXTNFS_DB or " DEFAULT_DB ")\n"
+		   "  --config PATH   the configuration (default $EXTNFS_CONFIG or /etc/extnfs.conf)\n"
+		   "  -v, --verbose   say more\n"
+		   "  -q, --quiet     say only errors\n"
+		   "  --json          machine-readable output where a command reports\n"
+		   "  --version       print the version\n"
+		   "\n'extnfs <command> --help' describes each command; man extnfs has the rest.\n");
+}
+
+int cmd_error(struct cmd_ctx *ctx, const char *name, int code)
+{
+	fprintf(stderr, "extnfs %s: %s\n", name, ctx->err.msg.len ? ctx->err.msg.buf : "failed");
+	if (!code)
+		code = ctx->err.code ? ctx->err.code : EXIT_DATA;
+	return code;
+}
+
+int cmd_usage(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "extnfs %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'extnfs %s --help')\n", name);
+	return EXIT_USAGE;
+}
+
+int cmd_parse(const struct opt *opts, const char *usage_line, const char *desc, int argc,
+	      char **argv, struct strvec *rest)
+{
+	struct err e = ERR_INIT;
+	int help = 0;
+
+	if (opts_parse(opts, argc, argv, rest, &help, &e) < 0) {
+		int rc = cmd_usage(argv[0], "%s", e.msg.buf);
+		err_release(&e);
+		return rc;
+	}
+	if (help) {
+		struct strbuf sb = STRBUF_INIT;
+		opts_help(opts, usage_line, desc, &sb);
+		fputs(sb.buf, stdout);
+		strbuf_release(&sb);
+		return EXIT_OK;
+	}
+	return -1;
+}
+
+/* Creates the directory of the default database when it is missing. */
+static void make_parent(const char *path)
+{
+	char *dir = xstrdup(path), *s = strrchr(dir, '/');
+
+	if (s && s != dir) {
+		*s = '\0';
+		for (char *p = dir + 1; *p; p++)
+			if (*p == '/') {
+				*p = '\0';
+				mkdir(dir, 0755);
+				*p = '/';
+			}
+		mkdir(dir, 0755);
+	}
+	free(dir);
+}
+
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd_ctx ctx = { 0 };
+	const struct command *cmd = NULL;
+	int i, rc;
+
+	ctx.err = (struct err)ERR_INIT;
+	ctx.db_path = getenv("EXTNFS_DB");
+	ctx.config_path = getenv("EXTNFS_CONFIG");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--db") || !strcmp(a, "--config")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "extnfs: option '%s' needs a value\n", a);
+				return EXIT_USAGE;
+			}
+			*(!strcmp(a, "--db") ? &ctx.db_path : &ctx.config_path) = argv[++i];
+		} else if (starts_with(a, "--db=")) {
+			ctx.db_path = a + 5;
+		} else if (starts_with(a, "--config=")) {
+			ctx.config_path = a + 9;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			ctx.verbose++;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			ctx.quiet = 1;
+		} else if (!strcmp(a, "--json")) {
+			ctx.json = 1;
+		} else if (!strcmp(a, "--version")) {
+			printf("extnfs %s (database schema %d)\n", EXTNFS_VERSION, db_schema_version());
+			return EXIT_OK;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		} else {
+			fprintf(stderr, "extnfs: unknown option '%s'\n", a);
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[i], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t c = 0; c < N_COMMANDS; c++)
+		if (!strcmp(commands[c].name, argv[i]))
+			cmd = &commands[c];
+	if (!cmd) {
+		fprintf(stderr, "extnfs: unknown command '%s' (see 'extnfs --help')\n", argv[i]);
+		return EXIT_USAGE;
+	}
+	argc -= i;
+	argv += i;
+	/* --help needs no database */
+	if (!wants_help(argc, argv) && (cmd->flags & (CMD_NEED_DB | CMD_NEED_MODEL))) {
+		if (!ctx.db_path) {
+			ctx.db_path = DEFAULT_DB;
+			make_parent(ctx.db_path);
+		}
+		if (db_open(&ctx.db, ctx.db_path, &ctx.err) < 0)
+			return cmd_error(&ctx, cmd->name, EXIT_DATA);
+		if ((cmd->flags & CMD_NEED_MODEL) && model_load(&ctx.model, ctx.db, &ctx.err) < 0) {
+			rc = cmd_error(&ctx, cmd->name, EXIT_DATA);
+			db_close(ctx.db);
+			return rc;
+		}
+	}
+	rc = cmd->fn(argc, argv, &ctx);
+	if (fflush(stdout) != 0 && rc == 0) {
+		fprintf(stderr, "extnfs %s: cannot write output: %s\n", cmd->name, strerror(errno));
+		rc = EXIT_SOME_FAILED;
+	}
+	model_free(ctx.model);
+	db_close(ctx.db);
+	err_release(&ctx.err);
+	return rc;
+}
