@@ -17,7 +17,7 @@ WERROR  ?= -Werror
 OPT     ?= -O2 -g
 SAN     ?=
 
-PKGS    := sqlite3 jansson libpcre2-8
+PKGS    := sqlite3 jansson libpcre2-8 inih
 CPPFLAGS += -I. -DEXTNFS_BUILD
 CFLAGS  ?=
 CFLAGS  += -std=c17 $(OPT) -Wall -Wextra $(WERROR) -Wno-unused-parameter \
@@ -30,7 +30,7 @@ else
 CPPFLAGS += -D_GNU_SOURCE
 endif
 
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lpcre2-8)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lpcre2-8 -linih)
 
 SRC_DIRS := util formats model plan sync exports redirect check remote cmd
 LIB_SRC  := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))

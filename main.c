@@ -12,10 +12,12 @@
 #include "cmd/cmd.h"
 #include "model/db.h"
 #include "model/model.h"
+#include "util/conf.h"
 #include "util/config.h"
 #include "util/banned.h"
 
 #define DEFAULT_DB "/var/lib/extnfs/extnfs.db"
+#define DEFAULT_CONFIG "/etc/extnfs.conf"
 
 struct command {
 	const char *name;
@@ -32,6 +34,7 @@ static const struct command commands[] = {
 	{ "mkdef", cmd_mkdef, CMD_NEED_MODEL, "define nodes, groups or osimages" },
 	{ "chdef", cmd_chdef, CMD_NEED_MODEL, "change attributes of definitions" },
 	{ "rmdef", cmd_rmdef, CMD_NEED_MODEL, "remove definitions" },
+	{ "plan", cmd_plan, CMD_NEED_MODEL, "show what the external NFS servers must hold" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -122,6 +125,7 @@ static int wants_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct cmd_ctx ctx = { 0 };
+	struct conf conf;
 	const struct command *cmd = NULL;
 	int i, rc;
 
@@ -175,18 +179,30 @@ int main(int argc, char **argv)
 	}
 	argc -= i;
 	argv += i;
-	/* --help needs no database */
+	conf_init(&conf);
+	ctx.conf = &conf;
+	/* --help needs no configuration and no database */
+	if (!wants_help(argc, argv) &&
+	    conf_load(&conf, ctx.config_path ? ctx.config_path : DEFAULT_CONFIG, ctx.config_path != NULL,
+		      &ctx.err) < 0) {
+		rc = cmd_error(&ctx, cmd->name, EXIT_USAGE);
+		conf_release(&conf);
+		return rc;
+	}
+	if (!ctx.db_path && conf.db)
+		ctx.db_path = conf.db;
 	if (!wants_help(argc, argv) && (cmd->flags & (CMD_NEED_DB | CMD_NEED_MODEL))) {
 		if (!ctx.db_path) {
 			ctx.db_path = DEFAULT_DB;
 			make_parent(ctx.db_path);
 		}
-		if (db_open(&ctx.db, ctx.db_path, &ctx.err) < 0)
-			return cmd_error(&ctx, cmd->name, EXIT_DATA);
+		if (db_open(&ctx.db, ctx.db_path, &ctx.err) < 0) {
+			rc = cmd_error(&ctx, cmd->name, EXIT_DATA);
+			goto out;
+		}
 		if ((cmd->flags & CMD_NEED_MODEL) && model_load(&ctx.model, ctx.db, &ctx.err) < 0) {
 			rc = cmd_error(&ctx, cmd->name, EXIT_DATA);
-			db_close(ctx.db);
-			return rc;
+			goto out;
 		}
 	}
 	rc = cmd->fn(argc, argv, &ctx);
@@ -194,8 +210,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "extnfs %s: cannot write output: %s\n", cmd->name, strerror(errno));
 		rc = EXIT_SOME_FAILED;
 	}
+out:
 	model_free(ctx.model);
 	db_close(ctx.db);
+	conf_release(&conf);
 	err_release(&ctx.err);
 	return rc;
 }

@@ -13,6 +13,7 @@
 
 struct db;
 struct model;
+struct conf;
 
 struct cmd_ctx {
 	const char *db_path;
@@ -22,6 +23,7 @@ struct cmd_ctx {
 	int json;
 	struct db *db;       /* opened by main when the command's flags ask */
 	struct model *model; /* loaded by main when the command's flags ask */
+	struct conf *conf;   /* always read (defaults when there is no file) */
 	struct err err;
 };
 
@@ -50,5 +52,6 @@ int cmd_lsdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_mkdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_chdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif

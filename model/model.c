@@ -20,8 +20,16 @@ struct tcache {
 	struct strmap by_key; /* first key column -> row (enabled rows only) */
 };
 
+struct nim_entry {
+	char *type, *location;
+};
+
 struct model {
 	struct db *db;
+	int nim_loaded;
+	struct strmap nim;     /* "sn\x1fname" -> struct nim_entry */
+	struct strmap nim_sns; /* sn -> (void *)1 for SNs that reported */
+	struct strvec nim_keys;
 	struct tcache *tables; /* n_xcat_tables, indexed like xcat_tables[] */
 	struct strvec nodes;
 	struct strvec **node_groups; /* parallel to nodes */
@@ -154,6 +162,7 @@ int model_load(struct model **out, struct db *db, struct err *e)
 	m->tables = xcalloc(n_xcat_tables, sizeof(*m->tables));
 	strvec_init(&m->nodes);
 	strvec_init(&m->group_names);
+	strvec_init(&m->nim_keys);
 	if (load_table(m, table_index("nodelist"), e) < 0 ||
 	    load_table(m, table_index("site"), e) < 0) {
 		model_free(m);
@@ -193,6 +202,15 @@ void model_free(struct model *m)
 	strvec_clear(&m->group_names);
 	strmap_clear(&m->node_idx);
 	strvec_clear(&m->nodes);
+	for (size_t i = 0; i < m->nim_keys.nr; i++) {
+		struct nim_entry *ne = strmap_get(&m->nim, m->nim_keys.v[i]);
+		free(ne->type);
+		free(ne->location);
+		free(ne);
+	}
+	strvec_clear(&m->nim_keys);
+	strmap_clear(&m->nim);
+	strmap_clear(&m->nim_sns);
 	free(m);
 }
 
@@ -309,4 +327,55 @@ int model_noderange(struct model *m, const char *range, struct strvec *out,
 	env.number_prefix = getenv("EXTNFS_NODE_PREFIX");
 	env.excludenodes = model_site(m, "excludenodes");
 	return noderange_expand(range, &env, out, unmatched, e);
+}
+
+static int load_nim(struct model *m, struct err *e)
+{
+	struct db_stmt *st;
+	struct strbuf key = STRBUF_INIT;
+	int r;
+
+	if (m->nim_loaded)
+		return 0;
+	st = db_prepare(m->db, "SELECT sn, name, type, location FROM nim_resource", e);
+	if (!st)
+		return -1;
+	while ((r = db_step(st, e)) == 1) {
+		const char *sn = db_column_text(st, 0), *name = db_column_text(st, 1);
+		const char *type = db_column_text(st, 2), *loc = db_column_text(st, 3);
+		struct nim_entry *ne = xcalloc(1, sizeof(*ne));
+		ne->type = type ? xstrdup(type) : NULL;
+		ne->location = loc ? xstrdup(loc) : NULL;
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s\x1f%s", sn, name);
+		strmap_put(&m->nim, key.buf, ne);
+		strvec_push(&m->nim_keys, key.buf);
+		strmap_put(&m->nim_sns, sn, (void *)1);
+	}
+	db_finalize(st);
+	strbuf_release(&key);
+	if (r < 0)
+		return -1;
+	m->nim_loaded = 1;
+	return 0;
+}
+
+int model_nim(struct model *m, const char *sn, const char *name, struct nim_res *out,
+	      struct err *e)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct nim_entry *ne;
+
+	if (load_nim(m, e) < 0)
+		return -1;
+	if (!strmap_get(&m->nim_sns, sn))
+		return 2;
+	strbuf_addf(&key, "%s\x1f%s", sn, name);
+	ne = strmap_get(&m->nim, key.buf);
+	strbuf_release(&key);
+	if (!ne)
+		return 0;
+	out->type = ne->type;
+	out->location = ne->location;
+	return 1;
 }

@@ -58,6 +58,19 @@ int model_attr(struct model *m, const char *node, const char *table, const char 
 /* site.key, or NULL when unset. */
 const char *model_site(struct model *m, const char *key);
 
+/* A NIM resource as an SN reported it (import --lsnim). */
+struct nim_res {
+	const char *type;     /* spot, root, shared_root, paging, dump, ... */
+	const char *location; /* NULL when lsnim gave none */
+};
+/*
+ * The resource name as service node sn reported it: 1 found (*out set),
+ * 0 sn reported resources but not this one, 2 sn reported nothing at all
+ * (the caller falls back to NIM's naming convention), -1 error.
+ */
+int model_nim(struct model *m, const char *sn, const char *name, struct nim_res *out,
+	      struct err *e);
+
 /*
  * Expands a noderange against the model (see noderange.h). Names that are
  * neither node nor group go to unmatched. 0 or -1 with e set.

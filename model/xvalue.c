@@ -47,11 +47,14 @@ extern char **environ;
 
 /*
  * Limits that keep a hostile value from hanging or exhausting the process:
- * PCRE2's backtracking steps, its backtracking depth and heap (KiB), the
- * nesting of an arithmetic part, and the output kept from a command.
+ * the length of a node name a regex is applied to (a host name has at most
+ * 253), PCRE2's backtracking steps, its backtracking depth and heap (KiB),
+ * the nesting of an arithmetic part, and the output kept from a command.
+ * PCRE2's cost per step grows with the subject, hence the first.
  */
 enum {
-	XV_MATCH_LIMIT = 200000,
+	XV_NODE_MAX = 255,
+	XV_MATCH_LIMIT = 100000,
 	XV_DEPTH_LIMIT = 5000,
 	XV_HEAP_LIMIT_KIB = 32768,
 	XV_EXPR_DEPTH = 200,
@@ -905,6 +908,15 @@ char *xvalue_eval(const char *value, const char *node, struct err *e)
 	form = classify(value, len);
 	if (form == FORM_PLAIN)
 		return xstrdup(value);
+	if (strlen(node) > XV_NODE_MAX) {
+		strbuf_addstr(&out, "cannot apply value ");
+		addqs(&out, value);
+		strbuf_addstr(&out, " to node ");
+		addq(&out, node, 32);
+		strbuf_addf(&out, "...: node name longer than %d bytes", XV_NODE_MAX);
+		data_error(e, &out);
+		goto cleanup;
+	}
 
 	/* substr($v, 1), then chop: the last character goes, even a "\n" */
 	exp = value + 1;

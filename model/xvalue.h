@@ -69,12 +69,14 @@ bool xvalue_is_regex(const char *value);
  * An empty result is returned as "" (xCAT then treats the attribute as not
  * set; that is the caller's business).
  *
- * Returns a malloc'd string, or NULL with e set: a pattern PCRE2 rejects
- * (naming the pattern, PCRE2's message and the offset), a match that hits
- * the PCRE2 match, depth or heap limit, unbalanced parentheses in the
- * replacement, and a part that is not such an expression or divides by
- * zero or overflows. xCAT silently gives an empty part for the last three
- * (and keeps the text for unbalanced parentheses); extnfs reports them.
+ * Returns a malloc'd string, or NULL with e set (e->code EXIT_DATA): a
+ * pattern PCRE2 rejects (naming the pattern, PCRE2's message and the
+ * offset), a match that hits the PCRE2 match, depth or heap limit, a node
+ * name longer than 255 bytes (no host name is; this bounds the matching),
+ * unbalanced parentheses in the replacement, and a part that is not such
+ * an expression, divides by zero or overflows. For the last three xCAT
+ * keeps the text or silently gives an empty part (or wraps around);
+ * extnfs reports them.
  */
 char *xvalue_eval(const char *value, const char *node, struct err *e);
 
@@ -120,7 +122,8 @@ typedef int (*xvalue_lookup_fn)(void *data, const char *node, const char *table,
  *     vanish. Without allow_cmd this is refused with an error naming the
  *     command. A command that cannot run, exits non-zero, is killed or
  *     prints nothing is an error (xCAT would put its error text or
- *     "#CMD= did not return output#" into the path).
+ *     "#CMD= did not return output#" into the path; it does the latter
+ *     for an output of "0" too, which here is used as it is).
  *   - The directory is always substituted when it has '$' or "#CMD"; the
  *     server only when it has '$'. The result is "server:directory", or
  *     just the directory when there is no server (or the server is "0").

@@ -1,0 +1,67 @@
+/*
+ * conf.h: /etc/extnfs.conf, the INI configuration (parsed with inih):
+ * [global], one [host NAME] per service node, one [server NAME] per
+ * external NFS server, optional [image NAME] overrides. Unknown sections
+ * and keys are errors that name the file and line.
+ */
+#ifndef EXTNFS_CONF_H
+#define EXTNFS_CONF_H
+
+#include <stdbool.h>
+
+#include "util/util.h"
+
+struct conf_host {
+	char *name;
+	char *transport; /* "local" (default) or "ssh" */
+	char *root;      /* local: where the host's / lives on this machine */
+	char *address;   /* ssh: where to connect */
+	char *user;      /* ssh: login (default root) */
+	char *extnfs;    /* ssh: the extnfs binary on the host (default extnfs) */
+	unsigned line;
+};
+
+struct conf_server {
+	char *name;
+	char *dest;         /* nfs://..., ssh://host/, or a local path (the server's /) */
+	char *flavor;       /* linux | aix | ganesha | mmnfs (default ganesha) */
+	char *exports_file; /* where the exports go on the server */
+	char *reload;       /* exportfs | sighup | dbus | none */
+	char *pidfile;      /* sighup: the server's pid file */
+	unsigned line;
+};
+
+struct conf_image {
+	char *name;
+	char *primary; /* the SN the image-wide trees are copied from */
+	unsigned line;
+};
+
+struct conf {
+	char *path;      /* NULL when no file was read */
+	char *db;
+	unsigned fanout;
+	char *nimname;   /* "node" (default) or "node_image" (mkdsklsnode -n) */
+	char *statelite; /* "pernode" (default) or "xcat" (whole statemnt dir exported) */
+	struct conf_host *hosts;
+	size_t nhosts, ahosts;
+	struct conf_server *servers;
+	size_t nservers, aservers;
+	struct conf_image *images;
+	size_t nimages, aimages;
+};
+
+/* Sets the defaults. conf_release() frees and zeroes; safe twice. */
+void conf_init(struct conf *c);
+/*
+ * Reads path. A missing file is an error only when must_exist (the
+ * defaults stand otherwise). 0, or -1 with e naming file and line.
+ */
+int conf_load(struct conf *c, const char *path, bool must_exist, struct err *e);
+void conf_release(struct conf *c);
+
+const struct conf_host *conf_host(const struct conf *c, const char *name);
+const struct conf_server *conf_server(const struct conf *c, const char *name);
+const struct conf_image *conf_image(const struct conf *c, const char *name);
+
+#endif
