@@ -241,15 +241,17 @@ void plan_render_script(const struct plan *p, const struct conf *c, struct strbu
 		strbuf_addf(out, "\n# %s %s of %s from %s to %s\n", j->kind, j->resource,
 			    j->nodes.nr == 1 ? j->nodes.v[0] : j->image, j->src_host, j->server);
 		/* refuse to mirror a missing or empty source: it would wipe the copy */
-		strbuf_addstr(&cmd, "test -n \"$(ls -A ");
+		strbuf_addstr(&cmd, "if test -z \"$(ls -A ");
 		sh_quote(&cmd, src.buf);
-		strbuf_addstr(&cmd, " 2>/dev/null)\" || { echo ");
-		sh_quote(&cmd, src.buf);
-		strbuf_addstr(&cmd, "' is missing or empty: not synced' >&2; exit 1; }\n");
+		strbuf_addstr(&cmd, " 2>/dev/null)\"; then echo ");
+		strbuf_addf(&dir, "source '%s' is missing or empty: not synced", src.buf);
+		sh_quote(&cmd, dir.buf);
+		strbuf_reset(&dir);
+		strbuf_addstr(&cmd, " >&2; exit 1; fi; ");
 		if (!remote) {
 			strbuf_addstr(&cmd, "mkdir -p ");
 			sh_quote(&cmd, dst.buf);
-			strbuf_addch(&cmd, '\n');
+			strbuf_addstr(&cmd, " && ");
 		}
 		strbuf_addstr(&cmd, "rsync -aHS --numeric-ids --delete");
 		if (remote) {
