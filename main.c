@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "chdef", cmd_chdef, CMD_NEED_MODEL, "change attributes of definitions" },
 	{ "rmdef", cmd_rmdef, CMD_NEED_MODEL, "remove definitions" },
 	{ "plan", cmd_plan, CMD_NEED_MODEL, "show what the external NFS servers must hold" },
+	{ "exports", cmd_exports, CMD_NEED_MODEL, "print the exports an external server needs" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

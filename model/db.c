@@ -35,6 +35,11 @@ static const char *const migrations[] = {
 	"CREATE TABLE nim_attr ("
 	" sn TEXT NOT NULL, name TEXT NOT NULL, seq INTEGER NOT NULL,"
 	" attr TEXT NOT NULL, value TEXT, PRIMARY KEY (sn, name, seq));",
+	/* 2 -> 3: export ids (Ganesha Export_Id, Linux fsid=), allocated once */
+	"CREATE TABLE export_id ("
+	" server TEXT NOT NULL, path TEXT NOT NULL, id INTEGER NOT NULL,"
+	" PRIMARY KEY (server, path));"
+	"CREATE UNIQUE INDEX export_id_unique ON export_id (server, id);",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -7,6 +7,7 @@
 #   test_expect_failure  known breakage, reported but not counted as pass
 #   test_cmp expected actual       diff, fails on any difference
 #   test_when_finished 'cmd'       cleanup after the current test
+#   test_atexit 'cmd'              cleanup when the script ends (servers it started)
 #   test_have_prereq NAME          lazy prerequisites (ROOT, GANESHA, NETNS...)
 #   test_must_fail cmd             fails unless cmd exits 1..125 (no crash)
 
@@ -38,6 +39,19 @@ test_prereqs_ok=" "
 test_prereqs_bad=" "
 
 say() { printf '%s\n' "$*"; }
+
+test_atexit_cmds=
+test_atexit() {
+	test_atexit_cmds="$1
+$test_atexit_cmds"
+}
+_run_atexit() {
+	if [ -n "$test_atexit_cmds" ]; then
+		(eval "$test_atexit_cmds") >/dev/null 2>&1
+		test_atexit_cmds=
+	fi
+}
+trap '_run_atexit' EXIT
 
 test_when_finished() {
 	test_cleanup="$1
@@ -147,6 +161,7 @@ db_snapshot() {
 }
 
 test_done() {
+	_run_atexit
 	say "1..$test_count"
 	if [ "$test_failed" = 0 ]; then
 		rm -rf "$TRASH"
