@@ -2,6 +2,7 @@
  * def.c: argument handling and the write path shared by mkdef, chdef and
  * rmdef. Each runs in one transaction: all objects change, or none.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,22 @@ void def_args_release(struct def_args *da)
 	strvec_clear(&da->attrs);
 }
 
+void def_report(struct cmd_ctx *ctx, const struct def_args *da, const char *done, int dry_run)
+{
+	if (ctx->json) {
+		json_t *j = json_pack("{s:s,s:s,s:o,s:b}", "type", da->type, "action", done, "objects",
+				      json_array(), "dry_run", dry_run);
+		for (size_t i = 0; i < da->names.nr; i++)
+			json_array_append_new(json_object_get(j, "objects"), json_string(da->names.v[i]));
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(j);
+	} else if (!ctx->quiet) {
+		printf("%zu %s definition(s) %s%s\n", da->names.nr, da->type, done,
+		       dry_run ? " (dry run: nothing changed)" : "");
+	}
+}
+
 int def_apply(struct cmd_ctx *ctx, const char *cmd, struct def_args *da, enum objdef_op op,
 	      int create, int dry_run)
 {
@@ -84,18 +101,11 @@ int def_apply(struct cmd_ctx *ctx, const char *cmd, struct def_args *da, enum ob
 			}
 		}
 	}
-	if (dry_run) {
+	if (dry_run)
 		db_rollback(ctx->db);
-		if (!ctx->quiet)
-			printf("would change %zu %s definition(s) (dry run: nothing changed)\n",
-			       da->names.nr, da->type);
-		return EXIT_OK;
-	}
-	if (db_commit(ctx->db, &ctx->err) < 0)
+	else if (db_commit(ctx->db, &ctx->err) < 0)
 		return cmd_error(ctx, cmd, EXIT_DATA);
-	if (!ctx->quiet)
-		printf("%zu %s definition(s) %s\n", da->names.nr, da->type,
-		       create ? "created" : "changed");
+	def_report(ctx, da, create ? "created" : "changed", dry_run);
 	return EXIT_OK;
 fail:
 	db_rollback(ctx->db);

@@ -23,6 +23,8 @@ struct def_args {
 int def_args_parse(struct cmd_ctx *ctx, const char *cmd, const char *type, const char *onames,
 		   struct strvec *rest, int must_exist, struct def_args *da);
 void def_args_release(struct def_args *da);
+/* Says what happened to the objects (text, or JSON with --json). */
+void def_report(struct cmd_ctx *ctx, const struct def_args *da, const char *done, int dry_run);
 /* Applies every attr=value to every object with op, in one transaction. */
 int def_apply(struct cmd_ctx *ctx, const char *cmd, struct def_args *da, enum objdef_op op,
 	      int create, int dry_run);

@@ -1,8 +1,6 @@
 /*
  * rmdef: remove objects and every row keyed by them.
  */
-#include <stdio.h>
-
 #include "cmd/def.h"
 #include "model/db.h"
 #include "util/banned.h"
@@ -48,14 +46,11 @@ int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx)
 		}
 	if (dry) {
 		db_rollback(ctx->db);
-		if (!ctx->quiet)
-			printf("would remove %zu %s definition(s) (dry run: nothing changed)\n", da.names.nr, type);
 	} else if (db_commit(ctx->db, &ctx->err) < 0) {
 		rc = cmd_error(ctx, "rmdef", EXIT_DATA);
 		goto out;
-	} else if (!ctx->quiet) {
-		printf("%zu %s definition(s) removed\n", da.names.nr, type);
 	}
+	def_report(ctx, &da, "removed", dry);
 	rc = EXIT_OK;
 out:
 	def_args_release(&da);

@@ -313,7 +313,7 @@ struct export_diff_list {
 size_t exports_audit(const struct export_list *a, const struct export_list *b,
 		     struct export_diff_list *out);
 
-/* Appends one line describing d, e.g. "'/x': cn001 may mount (sn1:3)". */
+/* Appends one line describing d, e.g. "'/x': 'cn001' may mount (sn1:3)". */
 void export_diff_describe(const struct export_diff *d, struct strbuf *sb);
 
 void export_diff_list_release(struct export_diff_list *l);

@@ -2,7 +2,8 @@
 # demo.sh: the README's demo command. Installs what is missing, builds
 # extnfs, and runs the main job on the embedded defaults (SQLite) against
 # the sample cluster: import the xCAT tables and the SNs' NIM resources,
-# then look at the cluster the way an xCAT administrator does.
+# look at the cluster the way an xCAT administrator does, then show what
+# the external server must hold and its exports.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -26,5 +27,9 @@ x nodels cn005 hosts.ip
 x lsdef -t node -o cn003 -i nfsserver,servicenode,provmethod
 x lsdef -t osimage -o 71Bsl
 x lsdef -t group -o lite
+x plan
+x exports --flavor linux sn2nodes
+x exports --flavor ganesha cn005
+x exports --audit --merge "$S/sn1/exports" --merge "$S/sn2/exports" || true
 echo
-echo "demo done: the model is in place; planning, replication and checks come next."
+echo "demo done: the model and the plan are in place; replication, apply and checks come next."

@@ -118,6 +118,15 @@ test_expect_success 'rmdef removes nodes from every table' '
 	extnfs tabdump noderes >nr && ! grep cn011 nr
 '
 
+test_expect_success 'mkdef, chdef and rmdef report in JSON' '
+	extnfs --json mkdef -t node cn020 groups=all >out &&
+	grep "\"action\": \"created\"" out && grep "\"cn020\"" out &&
+	extnfs --json rmdef --dry-run cn020 >out &&
+	grep "\"dry_run\": true" out &&
+	extnfs nodels cn020 &&
+	extnfs --json rmdef cn020 >out && grep "\"action\": \"removed\"" out
+'
+
 test_expect_success 'rmdef -t group takes the group off its members' '
 	extnfs chdef -p cn001 groups=tmpgrp &&
 	extnfs rmdef -t group -o tmpgrp &&

@@ -79,6 +79,15 @@ test_expect_success 'the json plan is complete and stable' '
 	test $(grep -A1 "\"kind\": \"spot\"" a.json | grep -c "\"image\"") = 3
 '
 
+test_expect_success 'the dot graph links MN, SNs, the server and the nodes' '
+	extnfs plan --format dot sn1nodes >g.dot &&
+	head -n 1 g.dot | grep "^digraph extnfs {$" &&
+	grep "\"MN\" -> \"sn1\";" g.dot &&
+	grep "\"sn1\" -> \"extnfs1\" \[label=\"root cn001\"\];" g.dot &&
+	grep "\"extnfs1\" -> \"cn004\" \[style=dashed\];" g.dot &&
+	tail -n 1 g.dot | grep "^}$"
+'
+
 test_expect_success 'the mkdsklsnode -n naming: <node>_<image>' '
 	printf "[global]\nnimname = node_image\n" >conf &&
 	extnfs --config conf plan cn001 >p &&
@@ -105,6 +114,15 @@ test_expect_success 'errors are shown together, each naming its node, exit 3' '
 	grep "cn004: statelite.statemnt: .*#CMD" p &&
 	test_expect_code 3 extnfs plan --format script >s 2>err &&
 	test ! -s s && grep "no script written" err
+'
+
+test_expect_success 'a node without a service node is an error naming it' '
+	printf "#node,servicenode,nfsserver\n\"cn008\",\"\",\"extnfs1\"\n" >noderes.csv &&
+	extnfs import noderes.csv &&
+	extnfs chdef -m cn008 groups=sn2nodes &&
+	test_expect_code 3 extnfs plan cn008 >p &&
+	grep "cn008: no service node (noderes.servicenode)" p &&
+	extnfs chdef -p cn008 groups=sn2nodes
 '
 
 test_expect_success 'an SN missing a resource, and SNs disagreeing on a SPOT location' '
