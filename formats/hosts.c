@@ -80,12 +80,17 @@ static int edit(const char *buf, size_t len, const char *name, const char *ip, c
 			strbuf_addch(out, '\n');
 			kept = 1;
 		} else if (f.nr > 2) {
-			/* host among other names: drop the name, keep the line */
-			strbuf_addstr(out, f.v[0]);
+			/* host among other names: drop every mention, keep the others */
+			size_t left = 0;
 			for (size_t i = 1; i < f.nr; i++)
-				if (i != (size_t)at)
-					strbuf_addf(out, " %s", f.v[i]);
-			strbuf_addch(out, '\n');
+				left += strcmp(f.v[i], host) != 0;
+			if (left) {
+				strbuf_addstr(out, f.v[0]);
+				for (size_t i = 1; i < f.nr; i++)
+					if (strcmp(f.v[i], host))
+						strbuf_addf(out, " %s", f.v[i]);
+				strbuf_addch(out, '\n');
+			}
 		}
 		/* else: a duplicate or stale "x host" line goes */
 		strvec_clear(&f);
