@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{ "plan", cmd_plan, CMD_NEED_MODEL, "show what the external NFS servers must hold" },
 	{ "exports", cmd_exports, CMD_NEED_MODEL, "print the exports an external server needs" },
 	{ "redirect", cmd_redirect, CMD_NEED_MODEL, "point the nodes' mounts at the external server (on the SNs)" },
+	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -55,5 +55,6 @@ int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif
