@@ -4,6 +4,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +36,12 @@ static const char desc[] =
 	"--merge adds the SNs' own exports files, merged host by host (conflicts are\n"
 	"reported with both sources, exit 1); --audit instead compares what the SNs\n"
 	"grant with what the model computes. --admin gives HOST read-write root access\n"
-	"to every export (the hosts that copy into the server).";
+	"to every export (the hosts that copy into the server).\n"
+	"--apply writes the server's exports_file (from the configuration) atomically,\n"
+	"keeps the previous one as FILE.extnfs-bak and reloads the server (reload =\n"
+	"exportfs: 'exportfs -ra'; sighup: SIGHUP to the pid in pidfile); when the\n"
+	"reload fails the previous file is put back. Unchanged exports are neither\n"
+	"written nor reloaded. --dry-run says what --apply would do.";
 
 /* Writes data to path atomically: a temporary file, fsync, rename. */
 static int write_atomic(const char *path, const struct strbuf *data, struct err *e)
@@ -62,6 +70,96 @@ static int write_atomic(const char *path, const struct strbuf *data, struct err 
 	rc = 0;
 cleanup:
 	strbuf_release(&tmp);
+	return rc;
+}
+
+/* Reloads the server as its configuration says. 0, or -1 with e set. */
+static int reload_server(const struct conf_server *cs, struct err *e)
+{
+	if (!strcmp(cs->reload, "none"))
+		return 0;
+	if (!strcmp(cs->reload, "sighup")) {
+		struct strbuf pid = STRBUF_INIT;
+		unsigned long n = 0;
+		int rc = -1;
+		if (!cs->pidfile)
+			return err_set(e, "[server %s] reload = sighup needs pidfile", cs->name);
+		if (read_file(cs->pidfile, &pid, e) < 0)
+			goto out;
+		strbuf_rtrim(&pid);
+		if (!parse_ulong(pid.buf, &n) || n < 2 || n > 0x7fffffff) {
+			err_set(e, "no process id in '%s'", cs->pidfile);
+			goto out;
+		}
+		if (kill((pid_t)n, SIGHUP) < 0) {
+			err_set(e, "cannot signal the NFS server (pid %lu from '%s'): %s", n, cs->pidfile,
+				strerror(errno));
+			goto out;
+		}
+		rc = 0;
+out:
+		strbuf_release(&pid);
+		return rc;
+	}
+	if (!strcmp(cs->reload, "exportfs")) {
+		pid_t pid = fork();
+		int status;
+		if (pid < 0)
+			return err_set(e, "cannot run exportfs: %s", strerror(errno));
+		if (pid == 0) {
+			execlp("exportfs", "exportfs", "-ra", (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			return err_set(e, "'exportfs -ra' failed (status %d)",
+				       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return 0;
+	}
+	return err_set(e, "reload '%s' is not supported by this build", cs->reload);
+}
+
+/*
+ * Installs out as the server's exports file and reloads it; puts the old
+ * file back when the reload fails. Returns 1 applied, 0 unchanged, -1.
+ */
+static int apply_exports(const struct conf_server *cs, const struct strbuf *out, bool dry,
+			 struct err *e)
+{
+	struct strbuf old = STRBUF_INIT, bak = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
+	bool had = access(cs->exports_file, F_OK) == 0;
+	int rc = -1;
+
+	if (had && read_file(cs->exports_file, &old, e) < 0)
+		goto cleanup;
+	if (had && old.len == out->len && !memcmp(old.buf, out->buf, out->len)) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (dry) {
+		rc = 1;
+		goto cleanup;
+	}
+	strbuf_addf(&bak, "%s.extnfs-bak", cs->exports_file);
+	if (had && write_atomic(bak.buf, &old, e) < 0)
+		goto cleanup;
+	if (write_atomic(cs->exports_file, out, e) < 0)
+		goto cleanup;
+	if (reload_server(cs, e) < 0) {
+		/* put the previous exports back and reload them, so the server is as it was */
+		if (had)
+			write_atomic(cs->exports_file, &old, &ignore);
+		else
+			unlink(cs->exports_file);
+		reload_server(cs, &ignore);
+		err_prefix(e, "reload of '%s' failed, previous exports restored", cs->name);
+		goto cleanup;
+	}
+	rc = 1;
+cleanup:
+	strbuf_release(&old);
+	strbuf_release(&bak);
+	err_release(&ignore);
 	return rc;
 }
 
@@ -96,7 +194,7 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	struct plan_opts po = { 0, NULL };
 	const char *server = NULL, *flavor = NULL, *mflavor = "aix", *ofile = NULL;
 	const struct conf_server *cs;
-	int audit = 0, resolve = 0, rc, nserv;
+	int audit = 0, resolve = 0, apply = 0, dry = 0, rc, nserv;
 	const struct opt opts[] = {
 		OPT_STR_('s', "server", &server, "NAME", "the external server (needed when the plan has several)"),
 		OPT_STR_('F', "flavor", &flavor, "FLAVOR", "linux, aix, ganesha or mmnfs (default: the server's, else ganesha)"),
@@ -106,6 +204,8 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 		OPT_FLAG_(0, "resolve", &resolve, "write clients as hosts.ip addresses"),
 		OPT_LIST_(0, "admin", &admins, "HOST", "give HOST rw and root on every export"),
 		OPT_STR_('o', "output", &ofile, "FILE", "write to FILE (atomically) instead of stdout"),
+		OPT_FLAG_(0, "apply", &apply, "install on the server (exports_file) and reload it"),
+		OPT_FLAG_('n', "dry-run", &dry, "with --apply: say what would change, change nothing"),
 		OPT_END_,
 	};
 
@@ -119,6 +219,14 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (strcmp(mflavor, "aix") && strcmp(mflavor, "linux")) {
 		rc = cmd_usage("exports", "--merge-flavor is aix or linux, not '%s'", mflavor);
+		goto cleanup;
+	}
+	if (apply && (audit || ofile)) {
+		rc = cmd_usage("exports", "--apply writes the server's file: not with --audit or -o");
+		goto cleanup;
+	}
+	if (dry && !apply) {
+		rc = cmd_usage("exports", "--dry-run goes with --apply");
 		goto cleanup;
 	}
 	if (audit && !merge.nr) {
@@ -161,6 +269,11 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 			server = ctx->conf->nservers == 1 ? ctx->conf->servers[0].name : "";
 	}
 	cs = conf_server(ctx->conf, server);
+	if (apply && (!cs || !cs->exports_file)) {
+		err_set(&ctx->err, "--apply needs [server %s] with exports_file in the configuration", server);
+		rc = cmd_error(ctx, "exports", EXIT_USAGE);
+		goto cleanup;
+	}
 	if (!flavor)
 		flavor = cs ? cs->flavor : "ganesha";
 	if (strcmp(flavor, "linux") && strcmp(flavor, "aix") && strcmp(flavor, "ganesha") &&
@@ -245,7 +358,23 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 		fprintf(stderr, "extnfs exports: warning: %s\n", warnings.v[i]);
 	for (size_t i = 0; i < conflicts.nr; i++)
 		fprintf(stderr, "extnfs exports: conflict: %s\n", conflicts.v[i]);
-	if (ofile) {
+	if (apply) {
+		int r = apply_exports(cs, &out, dry, &ctx->err);
+		if (r < 0) {
+			rc = cmd_error(ctx, "exports", EXIT_ALL_FAILED);
+			goto cleanup;
+		}
+		if (ctx->json) {
+			json_t *j = json_pack("{s:s,s:s,s:b,s:b}", "server", server, "file", cs->exports_file,
+					      "changed", r, "dry_run", dry);
+			json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputc('\n', stdout);
+			json_decref(j);
+		} else if (!ctx->quiet)
+			printf("%s: exports %s\n", server,
+			       !r ? "unchanged (not reloaded)"
+				  : dry ? "would be written and reloaded" : "written and reloaded");
+	} else if (ofile) {
 		if (write_atomic(ofile, &out, &ctx->err) < 0) {
 			rc = cmd_error(ctx, "exports", EXIT_DATA);
 			goto cleanup;

@@ -113,4 +113,42 @@ test_expect_success GANESHA 'ganesha: a node added later appears after SIGHUP; i
 	grep -x "$TRASH/install/nim/root/71Bcosi_root/cn009" got
 '
 
+test_expect_success GANESHA 'exports --apply: written, reloaded, served; a second apply changes nothing' '
+	cat >apply.conf <<-EOF &&
+	[server extnfs1]
+	dest = $TRASH
+	flavor = ganesha
+	exports_file = $TRASH/ext.conf
+	reload = sighup
+	pidfile = $GANESHA_DIR/ganesha.pid
+	EOF
+	extnfs mkdef -t node cn019 groups=sn2nodes,compute,all &&
+	mkdir -p "$TRASH/install/nim/root/71Bcosi_root/cn019" &&
+	extnfs --config apply.conf exports --apply --resolve --admin 127.0.0.1 >out &&
+	grep "^extnfs1: exports written and reloaded$" out &&
+	grep "cn009" ext.conf.extnfs-bak && ! grep "cn019" ext.conf.extnfs-bak &&
+	sleep 1 && ganesha_exports >got &&
+	grep -x "$TRASH/install/nim/root/71Bcosi_root/cn019" got &&
+	extnfs --config apply.conf exports --apply --resolve --admin 127.0.0.1 >out &&
+	grep "^extnfs1: exports unchanged (not reloaded)$" out
+'
+
+test_expect_success GANESHA 'exports --apply --dry-run changes nothing' '
+	cp ext.conf before &&
+	extnfs rmdef cn019 &&
+	extnfs --config apply.conf exports --apply --dry-run --resolve --admin 127.0.0.1 >out &&
+	grep "would be written and reloaded" out &&
+	test_cmp before ext.conf
+'
+
+test_expect_success GANESHA 'a failed reload puts the previous exports back' '
+	cp ext.conf before &&
+	echo 999999 >bad.pid &&
+	sed "s|^pidfile = .*|pidfile = $TRASH/bad.pid|" apply.conf >bad.conf &&
+	test_expect_code 7 extnfs --config bad.conf exports --apply --resolve --admin 127.0.0.1 2>err &&
+	grep "reload of '"'"'extnfs1'"'"' failed, previous exports restored: cannot signal" err &&
+	test_cmp before ext.conf &&
+	ganesha_exports >got && grep -x "$TRASH/install/nim/root/71Bcosi_root/cn019" got
+'
+
 test_done
