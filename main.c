@@ -38,6 +38,8 @@ static const struct command commands[] = {
 	{ "exports", cmd_exports, CMD_NEED_MODEL, "print the exports an external server needs" },
 	{ "redirect", cmd_redirect, CMD_NEED_MODEL, "point the nodes' mounts at the external server (on the SNs)" },
 	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
+	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },
+	{ "apply", cmd_apply, CMD_NEED_MODEL, "redirect, sync, statelite, exports: the main job" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -56,5 +56,7 @@ int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif

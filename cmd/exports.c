@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 #include "model/import.h"
 #include "model/model.h"
 #include "plan/plan.h"
+#include "remote/apply.h"
 #include "util/conf.h"
 #include "util/banned.h"
 
@@ -42,126 +41,6 @@ static const char desc[] =
 	"exportfs: 'exportfs -ra'; sighup: SIGHUP to the pid in pidfile); when the\n"
 	"reload fails the previous file is put back. Unchanged exports are neither\n"
 	"written nor reloaded. --dry-run says what --apply would do.";
-
-/* Writes data to path atomically: a temporary file, fsync, rename. */
-static int write_atomic(const char *path, const struct strbuf *data, struct err *e)
-{
-	struct strbuf tmp = STRBUF_INIT;
-	int fd, rc = -1;
-
-	strbuf_addf(&tmp, "%s.extnfs-tmp.%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0) {
-		err_set(e, "cannot create '%s': %s", tmp.buf, strerror(errno));
-		goto cleanup;
-	}
-	if (write(fd, data->buf, data->len) != (ssize_t)data->len || fsync(fd) < 0) {
-		err_set(e, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		close(fd);
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	close(fd);
-	if (rename(tmp.buf, path) < 0) {
-		err_set(e, "cannot rename '%s' to '%s': %s", tmp.buf, path, strerror(errno));
-		unlink(tmp.buf);
-		goto cleanup;
-	}
-	rc = 0;
-cleanup:
-	strbuf_release(&tmp);
-	return rc;
-}
-
-/* Reloads the server as its configuration says. 0, or -1 with e set. */
-static int reload_server(const struct conf_server *cs, struct err *e)
-{
-	if (!strcmp(cs->reload, "none"))
-		return 0;
-	if (!strcmp(cs->reload, "sighup")) {
-		struct strbuf pid = STRBUF_INIT;
-		unsigned long n = 0;
-		int rc = -1;
-		if (!cs->pidfile)
-			return err_set(e, "[server %s] reload = sighup needs pidfile", cs->name);
-		if (read_file(cs->pidfile, &pid, e) < 0)
-			goto out;
-		strbuf_rtrim(&pid);
-		if (!parse_ulong(pid.buf, &n) || n < 2 || n > 0x7fffffff) {
-			err_set(e, "no process id in '%s'", cs->pidfile);
-			goto out;
-		}
-		if (kill((pid_t)n, SIGHUP) < 0) {
-			err_set(e, "cannot signal the NFS server (pid %lu from '%s'): %s", n, cs->pidfile,
-				strerror(errno));
-			goto out;
-		}
-		rc = 0;
-out:
-		strbuf_release(&pid);
-		return rc;
-	}
-	if (!strcmp(cs->reload, "exportfs")) {
-		pid_t pid = fork();
-		int status;
-		if (pid < 0)
-			return err_set(e, "cannot run exportfs: %s", strerror(errno));
-		if (pid == 0) {
-			execlp("exportfs", "exportfs", "-ra", (char *)NULL);
-			_exit(127);
-		}
-		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-			return err_set(e, "'exportfs -ra' failed (status %d)",
-				       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return 0;
-	}
-	return err_set(e, "reload '%s' is not supported by this build", cs->reload);
-}
-
-/*
- * Installs out as the server's exports file and reloads it; puts the old
- * file back when the reload fails. Returns 1 applied, 0 unchanged, -1.
- */
-static int apply_exports(const struct conf_server *cs, const struct strbuf *out, bool dry,
-			 struct err *e)
-{
-	struct strbuf old = STRBUF_INIT, bak = STRBUF_INIT;
-	struct err ignore = ERR_INIT;
-	bool had = access(cs->exports_file, F_OK) == 0;
-	int rc = -1;
-
-	if (had && read_file(cs->exports_file, &old, e) < 0)
-		goto cleanup;
-	if (had && old.len == out->len && !memcmp(old.buf, out->buf, out->len)) {
-		rc = 0;
-		goto cleanup;
-	}
-	if (dry) {
-		rc = 1;
-		goto cleanup;
-	}
-	strbuf_addf(&bak, "%s.extnfs-bak", cs->exports_file);
-	if (had && write_atomic(bak.buf, &old, e) < 0)
-		goto cleanup;
-	if (write_atomic(cs->exports_file, out, e) < 0)
-		goto cleanup;
-	if (reload_server(cs, e) < 0) {
-		/* put the previous exports back and reload them, so the server is as it was */
-		if (had)
-			write_atomic(cs->exports_file, &old, &ignore);
-		else
-			unlink(cs->exports_file);
-		reload_server(cs, &ignore);
-		err_prefix(e, "reload of '%s' failed, previous exports restored", cs->name);
-		goto cleanup;
-	}
-	rc = 1;
-cleanup:
-	strbuf_release(&old);
-	strbuf_release(&bak);
-	err_release(&ignore);
-	return rc;
-}
 
 /* The one server of the plan, or NULL (none, or more than one). */
 static const char *only_server(const struct plan *p, int *count)
@@ -188,7 +67,7 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	struct export_list computed = EXPORT_LIST_INIT, merged = EXPORT_LIST_INIT;
 	struct export_list *files = NULL;
 	struct export_diff_list diffs = EXPORT_DIFF_LIST_INIT;
-	struct export_opts eo = { NULL, false, false, STRVEC_INIT };
+	struct export_opts eo = { NULL, false, false, STRVEC_INIT, NULL };
 	struct strbuf out = STRBUF_INIT, buf = STRBUF_INIT;
 	struct plan p = { 0 };
 	struct plan_opts po = { 0, NULL };
@@ -286,14 +165,12 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	}
 	eo.server = server;
-	eo.resolve = resolve;
+	eo.resolve = resolve || (cs && cs->resolve);
+	eo.root = conf_server_root(cs);
 	eo.fsid = !strcmp(flavor, "linux");
+	if (cs && cs->admin)
+		strvec_split(&admins, cs->admin, ',', 1);
 	eo.admins = admins;
-	if (exports_from_plan(&p, ctx->model, ctx->db, &eo, &computed, &ctx->err) < 0) {
-		db_rollback(ctx->db);
-		rc = cmd_error(ctx, "exports", EXIT_DATA);
-		goto cleanup;
-	}
 	/* the SNs' own files */
 	files = xcalloc(merge.nr + 1, sizeof(*files));
 	for (size_t i = 0; i < merge.nr; i++) {
@@ -309,8 +186,14 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 			fprintf(stderr, "extnfs exports: warning: %s\n", files[i].warnings.v[w]);
 	}
 	if (audit) {
-		const struct export_list **lists = xcalloc(merge.nr, sizeof(*lists));
+		const struct export_list **lists;
 		size_t n;
+		if (exports_from_plan(&p, ctx->model, ctx->db, &eo, &computed, &ctx->err) < 0) {
+			db_rollback(ctx->db);
+			rc = cmd_error(ctx, "exports", EXIT_DATA);
+			goto cleanup;
+		}
+		lists = xcalloc(merge.nr, sizeof(*lists));
 		for (size_t i = 0; i < merge.nr; i++)
 			lists[i] = &files[i];
 		exports_merge(lists, merge.nr, &merged, &conflicts, NULL);
@@ -330,25 +213,11 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 			export_diff_describe(&diffs.d[i], &out);
 			strbuf_addch(&out, '\n');
 		}
-	} else {
-		const struct export_list **lists = xcalloc(merge.nr + 1, sizeof(*lists));
-		lists[0] = &computed;
-		for (size_t i = 0; i < merge.nr; i++)
-			lists[i + 1] = &files[i];
-		exports_merge(lists, merge.nr + 1, &merged, &conflicts, NULL);
-		free(lists);
-		if (!strcmp(flavor, "ganesha"))
-			rc = exports_write_ganesha(&merged, ctx->db, server, &out, &ctx->err);
-		else if (!strcmp(flavor, "mmnfs"))
-			rc = exports_write_mmnfs(&merged, &out, &ctx->err);
-		else
-			rc = exports_write(&merged, !strcmp(flavor, "aix") ? EXPORTS_AIX : EXPORTS_LINUX, NULL,
-					   &out, &warnings, &ctx->err) < 0 ? -1 : 0;
-		if (rc < 0) {
-			db_rollback(ctx->db);
-			rc = cmd_error(ctx, "exports", EXIT_DATA);
-			goto cleanup;
-		}
+	} else if (exports_render(&p, ctx->model, ctx->db, &eo, flavor, files, merge.nr, &out, &warnings,
+				  &conflicts, &ctx->err) < 0) {
+		db_rollback(ctx->db);
+		rc = cmd_error(ctx, "exports", EXIT_DATA);
+		goto cleanup;
 	}
 	if (db_commit(ctx->db, &ctx->err) < 0) {
 		rc = cmd_error(ctx, "exports", EXIT_DATA);
@@ -359,7 +228,7 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	for (size_t i = 0; i < conflicts.nr; i++)
 		fprintf(stderr, "extnfs exports: conflict: %s\n", conflicts.v[i]);
 	if (apply) {
-		int r = apply_exports(cs, &out, dry, &ctx->err);
+		int r = apply_exports_file(cs, &out, dry, &ctx->err);
 		if (r < 0) {
 			rc = cmd_error(ctx, "exports", EXIT_ALL_FAILED);
 			goto cleanup;
@@ -375,7 +244,7 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 			       !r ? "unchanged (not reloaded)"
 				  : dry ? "would be written and reloaded" : "written and reloaded");
 	} else if (ofile) {
-		if (write_atomic(ofile, &out, &ctx->err) < 0) {
+		if (write_file_atomic(ofile, &out, &ctx->err) < 0) {
 			rc = cmd_error(ctx, "exports", EXIT_DATA);
 			goto cleanup;
 		}

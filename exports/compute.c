@@ -87,7 +87,13 @@ int exports_from_plan(const struct plan *p, struct model *m, struct db *db,
 			continue;
 		if (export_id_get(db, x->server, x->path, &id, e) < 0)
 			goto cleanup;
-		en = export_list_add(out, x->path, 0, "plan", 0);
+		if (o->root) {
+			strbuf_reset(&ip);
+			strbuf_addf(&ip, "%s%s", o->root, x->path);
+			en = export_list_add(out, ip.buf, 0, "plan", 0);
+		} else {
+			en = export_list_add(out, x->path, 0, "plan", 0);
+		}
 		if (o->fsid)
 			strvec_pushf(&en->opts, "fsid=%u", id);
 		for (size_t c = 0; c < x->clients.nr; c++) {
@@ -118,7 +124,7 @@ cleanup:
 }
 
 int exports_write_ganesha(const struct export_list *l, struct db *db, const char *server,
-			  struct strbuf *out, struct err *e)
+			  const char *root, struct strbuf *out, struct err *e)
 {
 	struct ganesha_export *gx = xcalloc(l->nr ? l->nr : 1, sizeof(*gx));
 	size_t n = 0;
@@ -132,9 +138,14 @@ int exports_write_ganesha(const struct export_list *l, struct db *db, const char
 			bool rw, root;
 		} grants[] = { { true, true }, { true, false }, { false, true }, { false, false } };
 
-		if (export_id_get(db, server, en->path, &id, e) < 0)
+		const char *pseudo = en->path;
+		if (root && starts_with(en->path, root) && en->path[strlen(root)] == '/')
+			pseudo = en->path + strlen(root);
+		if (export_id_get(db, server, pseudo, &id, e) < 0)
 			goto cleanup;
 		ganesha_export_init(&gx[n], id, en->path);
+		free(gx[n].pseudo);
+		gx[n].pseudo = xstrdup(pseudo);
 		n++;
 		for (size_t g = 0; g < 4; g++) {
 			struct ganesha_client *gc = NULL;
@@ -173,4 +184,37 @@ int exports_write_mmnfs(const struct export_list *l, struct strbuf *out, struct 
 		strbuf_addstr(out, "'\n");
 	}
 	return 0;
+}
+
+int exports_render(const struct plan *p, struct model *m, struct db *db, const struct export_opts *o,
+		   const char *flavor, const struct export_list *extra, size_t nextra,
+		   struct strbuf *out, struct strvec *warnings, struct strvec *conflicts,
+		   struct err *e)
+{
+	struct export_list computed = EXPORT_LIST_INIT, merged = EXPORT_LIST_INIT;
+	const struct export_list **lists = xcalloc(nextra + 1, sizeof(*lists));
+	struct export_opts eo = *o;
+	int rc = -1;
+
+	eo.fsid = !strcmp(flavor, "linux");
+	if (exports_from_plan(p, m, db, &eo, &computed, e) < 0)
+		goto cleanup;
+	lists[0] = &computed;
+	for (size_t i = 0; i < nextra; i++)
+		lists[i + 1] = &extra[i];
+	exports_merge(lists, nextra + 1, &merged, conflicts, NULL);
+	if (!strcmp(flavor, "ganesha"))
+		rc = exports_write_ganesha(&merged, db, o->server, o->root, out, e);
+	else if (!strcmp(flavor, "mmnfs"))
+		rc = exports_write_mmnfs(&merged, out, e);
+	else if (!strcmp(flavor, "linux") || !strcmp(flavor, "aix"))
+		rc = exports_write(&merged, !strcmp(flavor, "aix") ? EXPORTS_AIX : EXPORTS_LINUX, NULL, out,
+				   warnings, e) < 0 ? -1 : 0;
+	else
+		err_set(e, "unknown exports flavor '%s'", flavor);
+cleanup:
+	free(lists);
+	export_list_release(&computed);
+	export_list_release(&merged);
+	return rc;
 }

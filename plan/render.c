@@ -261,6 +261,8 @@ void plan_render_script(const struct plan *p, const struct conf *c, struct strbu
 			strbuf_addstr(&cmd, " --rsync-path=");
 			sh_quote(&cmd, dir.buf);
 		}
+		if (j->include.nr) /* the directory's own times belong to no single SN */
+			strbuf_addstr(&cmd, " --omit-dir-times");
 		for (size_t k = 0; k < j->include.nr; k++) {
 			strbuf_addstr(&cmd, " --include=");
 			strbuf_reset(&dir);
@@ -272,7 +274,7 @@ void plan_render_script(const struct plan *p, const struct conf *c, struct strbu
 		for (size_t k = 0; k < j->exclude.nr; k++) {
 			strbuf_addstr(&cmd, " --exclude=");
 			strbuf_reset(&dir);
-			strbuf_addf(&dir, "/%s", j->exclude.v[k]);
+			strbuf_addf(&dir, "/%s**", j->exclude.v[k]);
 			sh_quote(&cmd, dir.buf);
 		}
 		strbuf_addch(&cmd, ' ');

@@ -54,7 +54,7 @@ ganesha_start() {
 		-p "$GANESHA_DIR/ganesha.pid" &
 	echo $! >"$GANESHA_DIR/ganesha.started"
 	for i in $(seq 1 40); do
-		if nfs-ls -D "nfs://127.0.0.1?$GANESHA_URL_OPTS" >/dev/null 2>&1; then
+		if rpcinfo -n "$GANESHA_NFS_PORT" -t 127.0.0.1 100003 3 >/dev/null 2>&1; then
 			sleep 0.5 # it answers: make sure it is ours, not a leftover on the port
 			kill -0 "$(cat "$GANESHA_DIR/ganesha.started")" 2>/dev/null && return 0
 			echo "another server answers on port $GANESHA_NFS_PORT" >&2

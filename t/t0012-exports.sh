@@ -116,7 +116,7 @@ test_expect_success GANESHA 'ganesha: a node added later appears after SIGHUP; i
 test_expect_success GANESHA 'exports --apply: written, reloaded, served; a second apply changes nothing' '
 	cat >apply.conf <<-EOF &&
 	[server extnfs1]
-	dest = $TRASH
+	dest = /
 	flavor = ganesha
 	exports_file = $TRASH/ext.conf
 	reload = sighup

@@ -3,39 +3,11 @@
 # byte-preserving, atomic, reversible.
 . "$(dirname "$0")/test-lib.sh"
 
-S="$FIXTURES/sample-cluster"
-
-# node_files SN NODE IP KIND: the files mkdsklsnode left on the SN for NODE
-node_files() {
-	sn=$1 node=$2 ip=$3
-	if [ "$4" = root ]; then
-		d=$sn/install/nim/root/71Bcosi_root/$node/etc
-		fs=$d/filesystems hosts=$d/hosts
-	else
-		d=$sn/install/nim/shared_root/$4_shared_root/etc/.client_data
-		fs=$d/filesystems.$node hosts=$d/hosts.$node
-	fi
-	mkdir -p "$d" $sn/tftpboot &&
-	sed "s/cn001/$node/g; s/sn1/$sn/g" "$S/sn1/cn001.filesystems" >"$fs" &&
-	printf "127.0.0.1 loopback localhost\n%s %s\n" "$ip" "$node" >"$hosts" &&
-	sed "s/cn001/$node/g; s/10.1.0.1:/$ip:/; s/sn1/$sn/g" "$S/sn1/cn001.info" >$sn/tftpboot/$ip.info &&
-	if [ "$4" != root ]; then
-		sed -i "s|^export ROOT=.*|export ROOT=$sn:/install/nim/shared_root/$4_shared_root|; s|/spot/71Bcosi/|/spot/$4/|" \
-			$sn/tftpboot/$ip.info
-	fi
-}
+. "$TEST_DIRECTORY/lib-cluster.sh"
 
 test_expect_success 'setup: the sample cluster and its SNs client files' '
-	extnfs import "$S/tables" &&
-	extnfs import --lsnim sn1 "$S/sn1/lsnim-l.txt" &&
-	extnfs import --lsnim sn2 "$S/sn2/lsnim-l.txt" &&
-	node_files sn1 cn001 10.1.0.1 root &&
-	node_files sn1 cn003 10.1.0.3 71Bsl &&
-	node_files sn1 cn004 10.1.0.4 71Bsl &&
-	node_files sn2 cn005 10.1.0.5 root &&
-	node_files sn2 cn006 10.1.0.6 71Bsr &&
-	node_files sn2 cn007 10.1.0.7 71Bsl &&
-	node_files sn2 cn008 10.1.0.8 71Bsl &&
+	import_sample &&
+	make_client_files &&
 	printf "[host sn1]\nroot = $TRASH/sn1\n[host sn2]\nroot = $TRASH/sn2\n" >extnfs.conf &&
 	cp -a sn1 sn1.orig && cp -a sn2 sn2.orig
 '

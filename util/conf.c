@@ -146,6 +146,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 			set(&s->reload, value);
 		} else if (!strcmp(key, "pidfile"))
 			set(&s->pidfile, value);
+		else if (!strcmp(key, "admin"))
+			set(&s->admin, value);
+		else if (!strcmp(key, "resolve")) {
+			if (strcmp(value, "yes") && strcmp(value, "no")) {
+				strbuf_addf(&ps->msg, "resolve is yes or no, not '%s'", value);
+				goto out;
+			}
+			s->resolve = !strcmp(value, "yes");
+		}
 		else
 			ok = 0;
 	} else if (!strcmp(kind.buf, "image") && name) {
@@ -242,6 +251,8 @@ void conf_release(struct conf *c)
 		free(c->servers[i].exports_file);
 		free(c->servers[i].reload);
 		free(c->servers[i].pidfile);
+		free(c->servers[i].admin);
+		free(c->servers[i].root);
 	}
 	for (size_t i = 0; i < c->nimages; i++) {
 		free(c->images[i].name);
@@ -279,4 +290,22 @@ const struct conf_image *conf_image(const struct conf *c, const char *name)
 		if (!strcmp(c->images[i].name, name))
 			return &c->images[i];
 	return NULL;
+}
+
+const char *conf_server_root(const struct conf_server *cs)
+{
+	size_t n;
+
+	if (!cs || !cs->dest || cs->dest[0] != '/')
+		return NULL;
+	n = strlen(cs->dest);
+	while (n > 1 && cs->dest[n - 1] == '/')
+		n--;
+	if (n == 1)
+		return NULL;
+	if (!cs->root || strlen(cs->root) != n || strncmp(cs->root, cs->dest, n)) {
+		free(cs->root);
+		((struct conf_server *)cs)->root = xstrndup(cs->dest, n);
+	}
+	return cs->root;
 }

@@ -28,6 +28,9 @@ struct conf_server {
 	char *exports_file; /* where the exports go on the server */
 	char *reload;       /* exportfs | sighup | dbus | none */
 	char *pidfile;      /* sighup: the server's pid file */
+	bool resolve;       /* exports name clients by hosts.ip address */
+	char *admin;        /* hosts given rw and root on every export (comma list) */
+	char *root;         /* dest without trailing '/', when dest is a local path */
 	unsigned line;
 };
 
@@ -63,5 +66,11 @@ void conf_release(struct conf *c);
 const struct conf_host *conf_host(const struct conf *c, const char *name);
 const struct conf_server *conf_server(const struct conf *c, const char *name);
 const struct conf_image *conf_image(const struct conf *c, const char *name);
+/*
+ * Where the server's / is on this machine: its dest when that is a local
+ * path other than "/" (trailing slashes removed), else NULL. Static
+ * storage is not used: the result points into a buffer owned by cs.
+ */
+const char *conf_server_root(const struct conf_server *cs);
 
 #endif

@@ -2,10 +2,12 @@
  * util.c: checked allocation, checked size arithmetic, error contexts.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "util/banned.h"
@@ -51,6 +53,17 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+char *xstrfmt(const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return strbuf_detach(&sb, NULL);
 }
 
 size_t st_add(size_t a, size_t b)
@@ -139,3 +152,33 @@ bool parse_ulong(const char *s, unsigned long *out)
 	*out = v;
 	return true;
 }
+
+int write_file_atomic(const char *path, const struct strbuf *data, struct err *e)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	int fd, rc = -1;
+
+	strbuf_addf(&tmp, "%s.extnfs-tmp.%ld", path, (long)getpid());
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		err_set(e, "cannot create '%s': %s", tmp.buf, strerror(errno));
+		goto cleanup;
+	}
+	if (write(fd, data->buf, data->len) != (ssize_t)data->len || fsync(fd) < 0) {
+		err_set(e, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
+		goto cleanup;
+	}
+	close(fd);
+	if (rename(tmp.buf, path) < 0) {
+		err_set(e, "cannot rename '%s' to '%s': %s", tmp.buf, path, strerror(errno));
+		unlink(tmp.buf);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	strbuf_release(&tmp);
+	return rc;
+}
+

@@ -20,6 +20,8 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+/* A newly allocated formatted string. */
+char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 size_t st_add(size_t a, size_t b);
 size_t st_add3(size_t a, size_t b, size_t c);
@@ -66,6 +68,13 @@ enum {
 	EXIT_NOBOOT = 6,
 	EXIT_ALL_FAILED = 7,
 };
+
+/*
+ * Writes data to path atomically: a temporary file in the same directory,
+ * fsync, rename (mode 0644 for a new file). 0, or -1 with e set; on
+ * failure path is as it was.
+ */
+int write_file_atomic(const char *path, const struct strbuf *data, struct err *e);
 
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);

@@ -1,0 +1,26 @@
+/*
+ * planned.h: what the commands that act on the plan share: the noderange
+ * argument, building the plan, refusing it (all problems listed) when it
+ * has errors, and running the sync stage.
+ */
+#ifndef EXTNFS_PLANNED_H
+#define EXTNFS_PLANNED_H
+
+#include <stdbool.h>
+
+#include "cmd/cmd.h"
+
+struct plan;
+
+/*
+ * Builds the plan for the noderange in rest (at most one argument; all
+ * nodes when none) with flags (PLAN_WITH_*). Returns -1 to go on, or the
+ * exit code after printing why (usage, unknown nodes, plan problems).
+ */
+int planned_nodes(struct cmd_ctx *ctx, const char *cmd, const struct strvec *rest, unsigned flags,
+		  struct plan *p);
+
+/* Runs p's tree jobs and prints the summary; *exit_code says how it went. 0 or -1. */
+int sync_run(struct cmd_ctx *ctx, const struct plan *p, unsigned fanout, bool dry, int *exit_code);
+
+#endif

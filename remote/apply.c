@@ -1,0 +1,312 @@
+/*
+ * apply.c: server locks, the sync summary, statelite directories; see
+ * apply.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "model/import.h"
+#include "plan/plan.h"
+#include "remote/apply.h"
+#include "util/conf.h"
+#include "util/banned.h"
+
+static void say_waiting(const char *msg)
+{
+	fprintf(stderr, "extnfs: %s; waiting\n", msg);
+}
+
+int apply_lock_servers(const struct plan *p, const char *dbpath, struct lock **locks, size_t *n,
+		       struct err *e)
+{
+	struct strvec servers = STRVEC_INIT;
+	struct strbuf path = STRBUF_INIT;
+	int rc = -1;
+
+	for (size_t i = 0; i < p->njobs; i++)
+		if (strvec_find(&servers, p->jobs[i].server) < 0)
+			strvec_push(&servers, p->jobs[i].server);
+	for (size_t i = 0; i < p->nexports; i++)
+		if (strvec_find(&servers, p->exports[i].server) < 0)
+			strvec_push(&servers, p->exports[i].server);
+	strvec_sort(&servers);
+	*locks = xcalloc(servers.nr ? servers.nr : 1, sizeof(**locks));
+	*n = 0;
+	for (size_t i = 0; i < servers.nr; i++) {
+		struct lock *l = &(*locks)[i];
+		l->fd = -1;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s.%s.lock", dbpath, servers.v[i]);
+		if (lock_take(l, path.buf, true, say_waiting, e) != 0)
+			goto cleanup;
+		(*n)++;
+	}
+	rc = 0;
+cleanup:
+	strvec_clear(&servers);
+	strbuf_release(&path);
+	return rc;
+}
+
+void apply_unlock(struct lock *locks, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		lock_release(&locks[i]);
+	free(locks);
+}
+
+void sync_summary(const struct plan *p, const struct job_result *r, bool dry_run, struct strbuf *out)
+{
+	struct strvec keys = STRVEC_INIT;
+	size_t ok = 0, skipped = 0, failed = 0;
+	unsigned long changes = 0;
+
+	for (size_t i = 0; i < p->njobs; i++) {
+		const char *k = xstrfmt("%s\x1f%s", p->jobs[i].src_host, p->jobs[i].kind);
+		if (strvec_find(&keys, k) < 0)
+			strvec_push(&keys, k);
+		free((char *)k);
+	}
+	strvec_sort(&keys);
+	strbuf_addf(out, "%-8s %-12s %6s %8s %7s %8s\n", "HOST", "RESOURCE", "OK", "SKIPPED", "FAILED",
+		    "CHANGES");
+	for (size_t k = 0; k < keys.nr; k++) {
+		const char *sep = strchr(keys.v[k], '\x1f');
+		size_t n[3] = { 0, 0, 0 };
+		unsigned long ch = 0;
+		for (size_t i = 0; i < p->njobs; i++) {
+			const struct tree_job *j = &p->jobs[i];
+			if (strncmp(j->src_host, keys.v[k], (size_t)(sep - keys.v[k])) ||
+			    j->src_host[sep - keys.v[k]] || strcmp(j->kind, sep + 1))
+				continue;
+			n[r[i].state]++;
+			ch += r[i].changes;
+		}
+		strbuf_addf(out, "%-8.*s %-12s %6zu %8zu %7zu %8lu\n", (int)(sep - keys.v[k]), keys.v[k],
+			    sep + 1, n[JOB_OK], n[JOB_SKIPPED], n[JOB_FAILED], ch);
+	}
+	for (size_t i = 0; i < p->njobs; i++) {
+		ok += r[i].state == JOB_OK;
+		skipped += r[i].state == JOB_SKIPPED;
+		failed += r[i].state == JOB_FAILED;
+		changes += r[i].changes;
+		if (r[i].msg)
+			strbuf_addf(out, "%s %s %s: %s\n", r[i].state == JOB_FAILED ? "failed: " : "skipped:",
+				    p->jobs[i].src_host, p->jobs[i].path, r[i].msg);
+	}
+	strbuf_addf(out, "sync%s: %zu job(s): %zu ok, %zu skipped, %zu failed; %lu change(s)%s\n",
+		    dry_run ? " (dry run)" : "", p->njobs, ok, skipped, failed, changes,
+		    changes || failed || skipped ? "" : ": nothing changed");
+	strvec_clear(&keys);
+}
+
+int sync_exit_code(const struct job_result *r, size_t n)
+{
+	size_t ok = 0;
+
+	for (size_t i = 0; i < n; i++)
+		ok += r[i].state == JOB_OK;
+	return ok == n ? EXIT_OK : ok == 0 ? EXIT_ALL_FAILED : EXIT_SOME_FAILED;
+}
+
+/*
+ * Creates path (relative components under the open directory root, which
+ * is the server's /) without following symlinks. 1 created, 0 existed, -1.
+ */
+static int make_dir(int root, const char *path, unsigned mode, uid_t uid, gid_t gid, bool dry,
+		    struct err *e)
+{
+	char *copy = xstrdup(path), *p = copy, *slash;
+	int fd = dup(root), rc = -1, created = 0;
+
+	while (*p == '/')
+		p++;
+	while (*p) {
+		int next;
+		slash = strchr(p, '/');
+		if (slash)
+			*slash = '\0';
+		if (!strcmp(p, "..") || !strcmp(p, ".")) {
+			err_set(e, "refusing path '%s': it has '%s' in it", path, p);
+			goto cleanup;
+		}
+		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+		if (next < 0 && errno == ENOENT) {
+			bool last = !slash || !slash[1];
+			if (dry) {
+				rc = 1;
+				goto cleanup;
+			}
+			if (mkdirat(fd, p, last ? mode : 0755) < 0 && errno != EEXIST) {
+				err_set(e, "cannot create '%s': %s", path, strerror(errno));
+				goto cleanup;
+			}
+			next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+			if (next >= 0 && last && (fchown(next, uid, gid) < 0 || fchmod(next, mode) < 0)) {
+				/* mkdir's mode is cut by the umask: set it, and the owner */
+				err_set(e, "cannot set owner and mode of '%s': %s", path, strerror(errno));
+				close(next);
+				goto cleanup;
+			}
+			created = 1;
+		}
+		if (next < 0) {
+			err_set(e, "cannot open '%s' under '%s': %s", p, path,
+				errno == ELOOP || errno == ENOTDIR ? "not a directory (or a symbolic link)"
+								   : strerror(errno));
+			goto cleanup;
+		}
+		close(fd);
+		fd = next;
+		if (!slash)
+			break;
+		p = slash + 1;
+	}
+	rc = created;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
+		      struct statelite_report *r, struct err *e)
+{
+	memset(r, 0, sizeof(*r));
+	strvec_init(&r->lines);
+	for (size_t i = 0; i < p->ndirs; i++) {
+		const struct plan_dir *d = &p->dirs[i];
+		const struct conf_server *s = conf_server(c, d->server);
+		struct err fe = ERR_INIT;
+		int root = -1, rc;
+
+		if (!s || !s->dest || s->dest[0] != '/') {
+			err_set(&fe, "server '%s' has no local dest in the configuration", d->server);
+			rc = -1;
+		} else if ((root = open(s->dest, O_RDONLY | O_DIRECTORY)) < 0) {
+			err_set(&fe, "cannot open '%s' (dest of %s): %s", s->dest, d->server, strerror(errno));
+			rc = -1;
+		} else {
+			rc = make_dir(root, d->path, d->mode, d->uid, d->gid, dry_run, &fe);
+			close(root);
+		}
+		if (rc < 0) {
+			strvec_pushf(&r->lines, "failed: %s %s: %s", d->server, d->path, fe.msg.buf);
+			r->failed++;
+		} else if (rc) {
+			strvec_pushf(&r->lines, "%s %s:%s (%s, %s)", dry_run ? "would create" : "created",
+				     d->server, d->path, d->kind, d->node);
+			r->created++;
+		} else {
+			r->existed++;
+		}
+		err_release(&fe);
+	}
+	(void)e;
+	return 0;
+}
+
+void statelite_report_release(struct statelite_report *r)
+{
+	strvec_clear(&r->lines);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Reloads the server as its configuration says. 0, or -1 with e set. */
+int reload_server(const struct conf_server *cs, struct err *e)
+{
+	if (!strcmp(cs->reload, "none"))
+		return 0;
+	if (!strcmp(cs->reload, "sighup")) {
+		struct strbuf pid = STRBUF_INIT;
+		unsigned long n = 0;
+		int rc = -1;
+		if (!cs->pidfile)
+			return err_set(e, "[server %s] reload = sighup needs pidfile", cs->name);
+		if (read_file(cs->pidfile, &pid, e) < 0)
+			goto out;
+		strbuf_rtrim(&pid);
+		if (!parse_ulong(pid.buf, &n) || n < 2 || n > 0x7fffffff) {
+			err_set(e, "no process id in '%s'", cs->pidfile);
+			goto out;
+		}
+		if (kill((pid_t)n, SIGHUP) < 0) {
+			err_set(e, "cannot signal the NFS server (pid %lu from '%s'): %s", n, cs->pidfile,
+				strerror(errno));
+			goto out;
+		}
+		rc = 0;
+out:
+		strbuf_release(&pid);
+		return rc;
+	}
+	if (!strcmp(cs->reload, "exportfs")) {
+		pid_t pid = fork();
+		int status;
+		if (pid < 0)
+			return err_set(e, "cannot run exportfs: %s", strerror(errno));
+		if (pid == 0) {
+			execlp("exportfs", "exportfs", "-ra", (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			return err_set(e, "'exportfs -ra' failed (status %d)",
+				       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return 0;
+	}
+	return err_set(e, "reload '%s' is not supported by this build", cs->reload);
+}
+
+/*
+ * Installs out as the server's exports file and reloads it; puts the old
+ * file back when the reload fails. Returns 1 applied, 0 unchanged, -1.
+ */
+int apply_exports_file(const struct conf_server *cs, const struct strbuf *out, bool dry,
+			 struct err *e)
+{
+	struct strbuf old = STRBUF_INIT, bak = STRBUF_INIT;
+	struct err ignore = ERR_INIT;
+	bool had = access(cs->exports_file, F_OK) == 0;
+	int rc = -1;
+
+	if (had && read_file(cs->exports_file, &old, e) < 0)
+		goto cleanup;
+	if (had && old.len == out->len && !memcmp(old.buf, out->buf, out->len)) {
+		rc = 0;
+		goto cleanup;
+	}
+	if (dry) {
+		rc = 1;
+		goto cleanup;
+	}
+	strbuf_addf(&bak, "%s.extnfs-bak", cs->exports_file);
+	if (had && write_file_atomic(bak.buf, &old, e) < 0)
+		goto cleanup;
+	if (write_file_atomic(cs->exports_file, out, e) < 0)
+		goto cleanup;
+	if (reload_server(cs, e) < 0) {
+		/* put the previous exports back and reload them, so the server is as it was */
+		if (had)
+			write_file_atomic(cs->exports_file, &old, &ignore);
+		else
+			unlink(cs->exports_file);
+		reload_server(cs, &ignore);
+		err_prefix(e, "reload of '%s' failed, previous exports restored", cs->name);
+		goto cleanup;
+	}
+	rc = 1;
+cleanup:
+	strbuf_release(&old);
+	strbuf_release(&bak);
+	err_release(&ignore);
+	return rc;
+}
+
