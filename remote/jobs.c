@@ -91,6 +91,15 @@ static void rsync_args(const struct tree_job *j, bool dry_run, struct strvec *av
 		strvec_pushf(av, "--exclude=/%s**", j->exclude.v[k]);
 }
 
+/* True when inner's tree lies strictly inside outer's (same server). */
+static bool nested(const struct tree_job *inner, const struct tree_job *outer)
+{
+	size_t n = strlen(outer->path);
+
+	return !strcmp(inner->server, outer->server) && !strncmp(inner->path, outer->path, n) &&
+	       inner->path[n] == '/';
+}
+
 struct child {
 	pid_t pid;
 	size_t job;
@@ -275,6 +284,7 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 	struct child *kids = xcalloc(o->fanout ? o->fanout : 1, sizeof(*kids));
 	unsigned fanout = o->fanout ? o->fanout : 1, active = 0;
 	bool *started = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
+	bool *finished = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
 	size_t done = 0;
 	int rc = -1;
 
@@ -290,11 +300,20 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 			for (unsigned k = 0; k < fanout; k++)
 				if (kids[k].pid > 0 && !strcmp(p->jobs[kids[k].job].src_host, p->jobs[i].src_host))
 					busy = true;
+			/*
+			 * A tree that holds other jobs' trees (a shared_root and its
+			 * .client_data) goes last: it owns the directory times they
+			 * disturb, so one run leaves them right.
+			 */
+			for (size_t d = 0; d < p->njobs && !busy; d++)
+				if (d != i && !finished[d] && nested(&p->jobs[d], &p->jobs[i]))
+					busy = true;
 			if (busy)
 				continue;
 			started[i] = true;
 			if (prepare(&p->jobs[i], o, &av, &r[i])) {
 				done++;
+				finished[i] = true;
 				if (o->progress)
 					o->progress(&r[i], o->data);
 				strvec_clear(&av);
@@ -308,6 +327,7 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 						r[i].msg = xstrdup(e->msg.buf);
 						kids[k].pid = 0;
 						done++;
+						finished[i] = true;
 					} else {
 						active++;
 					}
@@ -334,6 +354,7 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 					kids[k].pid = 0;
 					active--;
 					done++;
+					finished[kids[k].job] = true;
 				}
 		}
 	}
@@ -341,6 +362,7 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 cleanup:
 	free(kids);
 	free(started);
+	free(finished);
 	*results = r;
 	return rc;
 }
