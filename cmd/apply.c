@@ -5,6 +5,7 @@
  * time: a second apply right after the first changes nothing.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -63,7 +64,11 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 
 	if (!ctx->quiet)
 		printf("== redirect\n");
-	redirect_apply(&p, ctx->conf, false, dry, &rr, &ctx->err);
+	{
+		char *bak = cmd_backup_dir(ctx);
+		redirect_apply(&p, ctx->conf, bak, false, dry, &rr, &ctx->err);
+		free(bak);
+	}
 	for (size_t i = 0; i < rr.nr; i++)
 		if (rr.items[i].state == REDIRECT_FAILED)
 			fprintf(stderr, "extnfs apply: redirect %s %s: %s\n", rr.items[i].sn, rr.items[i].node,

@@ -31,6 +31,8 @@ struct cmd_ctx {
 #define CMD_NEED_DB    (1u << 0) /* open (and create/migrate) the database */
 #define CMD_NEED_MODEL (1u << 1) /* load the model (implies CMD_NEED_DB) */
 
+/* Where redirect keeps the previous versions: DBDIR/backup (caller frees). */
+char *cmd_backup_dir(const struct cmd_ctx *ctx);
 /*
  * Prints "extnfs <name>: <ctx->err message>" to stderr and returns code
  * (EXIT_DATA when code is 0 and the error context has none).
@@ -54,6 +56,7 @@ int cmd_chdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);

@@ -4,6 +4,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -21,7 +22,8 @@ static const char desc[] =
 	"server; the SN's <tftpdir>/<ip>.info gets SPOT= and ROOT= on the server and\n"
 	"the server in NIM_HOSTS. Edits keep every other byte, are idempotent (a\n"
 	"second run changes nothing) and atomic (temporary file and rename; the\n"
-	"previous version is kept as FILE.extnfs-bak). --undo makes the SN the\n"
+	"previous version is kept under the database's directory, in\n"
+	"backup/SN/FILE). --undo makes the SN the\n"
 	"server again. Exit 1 when some files failed (the others are done).";
 
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
@@ -70,7 +72,11 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 		fprintf(stderr, "extnfs redirect: the plan has %zu problem(s); nothing changed\n", p.nerrors);
 		goto cleanup;
 	}
-	redirect_apply(&p, ctx->conf, undo, dry, &r, &ctx->err);
+	{
+		char *bak = cmd_backup_dir(ctx);
+		redirect_apply(&p, ctx->conf, bak, undo, dry, &r, &ctx->err);
+		free(bak);
+	}
 	if (ctx->json) {
 		json_t *a = json_array(), *j;
 		for (size_t i = 0; i < r.nr; i++) {

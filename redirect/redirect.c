@@ -35,9 +35,29 @@ static int local_path(const struct conf *c, const char *sn, const char *file, st
 	return 0;
 }
 
-/* Writes data over path atomically, keeping owner and mode; old copy to path.extnfs-bak. */
-static int replace_file(const char *path, const struct strbuf *old, const struct strbuf *data,
-			struct err *e)
+/* mkdir -p of the directory part of path. 0 or -1 with e set. */
+static int make_parents(const char *path, struct err *e)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 0;
+
+	for (s = strchr(p + 1, '/'); s && rc == 0; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			rc = err_set(e, "cannot create '%s': %s", p, strerror(errno));
+		*s = '/';
+	}
+	free(p);
+	return rc;
+}
+
+/*
+ * Writes data over path atomically, keeping owner and mode; the old
+ * version goes to backup (outside the image trees, so it is never synced
+ * to the server nor seen by a node).
+ */
+static int replace_file(const char *path, const char *backup, const struct strbuf *old,
+			const struct strbuf *data, struct err *e)
 {
 	struct strbuf tmp = STRBUF_INIT, bak = STRBUF_INIT;
 	struct stat st;
@@ -45,7 +65,9 @@ static int replace_file(const char *path, const struct strbuf *old, const struct
 
 	if (stat(path, &st) < 0)
 		return err_set(e, "cannot stat '%s': %s", path, strerror(errno));
-	strbuf_addf(&bak, "%s.extnfs-bak", path);
+	strbuf_addstr(&bak, backup);
+	if (make_parents(bak.buf, e) < 0)
+		goto cleanup;
 	strbuf_addf(&tmp, "%s.extnfs-tmp.%ld", path, (long)getpid());
 	for (int pass = 0; pass < 2; pass++) {
 		const char *to = pass ? tmp.buf : bak.buf;
@@ -162,10 +184,10 @@ static const char *kind_name(enum edit_kind k)
 	return k == EDIT_FILESYSTEMS ? "filesystems" : k == EDIT_HOSTS ? "hosts" : "info";
 }
 
-int redirect_apply(const struct plan *p, const struct conf *c, bool undo, bool dry_run,
-		   struct redirect_report *r, struct err *e)
+int redirect_apply(const struct plan *p, const struct conf *c, const char *backup_dir, bool undo,
+		   bool dry_run, struct redirect_report *r, struct err *e)
 {
-	struct strbuf path = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, in = STRBUF_INIT, out = STRBUF_INIT, bak = STRBUF_INIT;
 
 	memset(r, 0, sizeof(*r));
 	for (size_t i = 0; i < p->nedits; i++) {
@@ -187,7 +209,9 @@ int redirect_apply(const struct plan *p, const struct conf *c, bool undo, bool d
 			rc = read_file(path.buf, &in, &fe);
 		if (rc == 0)
 			rc = edit_text(ed, undo, path.buf, &in, &out, &fe);
-		if (rc == 1 && !dry_run && replace_file(path.buf, &in, &out, &fe) < 0)
+		strbuf_reset(&bak);
+		strbuf_addf(&bak, "%s/%s%s", backup_dir, ed->sn, ed->file);
+		if (rc == 1 && !dry_run && replace_file(path.buf, bak.buf, &in, &out, &fe) < 0)
 			rc = -1;
 		if (rc < 0) {
 			it->state = REDIRECT_FAILED;
@@ -205,6 +229,7 @@ int redirect_apply(const struct plan *p, const struct conf *c, bool undo, bool d
 	strbuf_release(&path);
 	strbuf_release(&in);
 	strbuf_release(&out);
+	strbuf_release(&bak);
 	(void)e;
 	return 0;
 }

@@ -35,12 +35,12 @@ struct redirect_report {
  * reached through c (a local host's root= prefix; ssh hosts are not yet
  * handled here and fail per file). Each file is rewritten through a
  * temporary file and rename, keeping its owner and mode, after copying
- * the old one to FILE.extnfs-bak; with dry_run nothing is written. One
- * file failing does not stop the others. Returns 0, or -1 only when the
- * report cannot be made.
+ * the old one to backup_dir/SN/FILE (outside the image trees); with
+ * dry_run nothing is written. One file failing does not stop the others.
+ * Returns 0, or -1 only when the report cannot be made.
  */
-int redirect_apply(const struct plan *p, const struct conf *c, bool undo, bool dry_run,
-		   struct redirect_report *r, struct err *e);
+int redirect_apply(const struct plan *p, const struct conf *c, const char *backup_dir, bool undo,
+		   bool dry_run, struct redirect_report *r, struct err *e);
 void redirect_report_release(struct redirect_report *r);
 
 #endif

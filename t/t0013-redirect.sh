@@ -57,7 +57,9 @@ test_expect_success 'the server line appended by xCAT on every run collapses to 
 	echo "10.0.0.50 extnfs1" >>$h && echo "10.0.0.50 extnfs1" >>$h &&
 	extnfs --config extnfs.conf redirect cn001 >/dev/null &&
 	test $(grep -c extnfs1 $h) = 1 &&
-	test -f $h.extnfs-bak && test $(grep -c extnfs1 $h.extnfs-bak) = 3
+	b=backup/sn1/install/nim/root/71Bcosi_root/cn001/etc/hosts &&
+	test -f $b && test $(grep -c extnfs1 $b) = 3 &&
+	! ls sn1/install/nim/root/71Bcosi_root/cn001/etc/*bak*
 '
 
 test_expect_success '--dry-run changes nothing' '
