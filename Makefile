@@ -17,7 +17,7 @@ WERROR  ?= -Werror
 OPT     ?= -O2 -g
 SAN     ?=
 
-PKGS    := sqlite3 jansson libpcre2-8 inih
+PKGS    := sqlite3 jansson libpcre2-8 inih libxxhash
 CPPFLAGS += -I. -DEXTNFS_BUILD
 CFLAGS  ?=
 CFLAGS  += -std=c17 $(OPT) -Wall -Wextra $(WERROR) -Wno-unused-parameter \
@@ -30,7 +30,7 @@ else
 CPPFLAGS += -D_GNU_SOURCE
 endif
 
-LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lpcre2-8 -linih)
+LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lpcre2-8 -linih -lxxhash) -pthread
 
 SRC_DIRS := util formats model plan sync exports redirect check remote cmd
 LIB_SRC  := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
@@ -40,6 +40,8 @@ UNIT_SRC := $(wildcard t/unit/test-*.c)
 UNIT_BIN := $(patsubst t/unit/%.c,$(BUILD)/t/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard fuzz/fuzz-*.c)
 REPLAY_BIN := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+HELPER_SRC := $(wildcard t/helper/*.c)
+HELPER_BIN := $(patsubst t/helper/%.c,$(BUILD)/t/helper/%,$(HELPER_SRC))
 
 .PHONY: all deps check test unit asan portable fuzz demo clean check-format
 
@@ -71,7 +73,12 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(BUILD)/libextnfs.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< fuzz/replay.c $(BUILD)/libextnfs.a $(LIBS) $(LDFLAGS)
 
-test-bins: $(BUILD)/extnfs $(UNIT_BIN) $(REPLAY_BIN)
+# Test helpers (t/helper/*.c): standalone programs the shell tests call.
+$(BUILD)/t/helper/%: t/helper/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+
+test-bins: $(BUILD)/extnfs $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN)
 	@true
 
 test: test-bins
@@ -81,7 +88,8 @@ asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g' SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' test
 
 portable:
-	$(MAKE) BUILD=build-portable PORTABLE=1 $(if $(PORTABLE_CC),CC=$(PORTABLE_CC)) build-portable/extnfs
+	$(MAKE) BUILD=build-portable PORTABLE=1 $(if $(PORTABLE_CC),CC=$(PORTABLE_CC)) build-portable/extnfs \
+	  $(patsubst t/helper/%.c,build-portable/t/helper/%,$(HELPER_SRC))
 
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT='-O1 -g' SAN='-fsanitize=address,undefined,fuzzer-no-link' build-fuzz/libextnfs.a

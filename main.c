@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{ "rmdef", cmd_rmdef, CMD_NEED_MODEL, "remove definitions" },
 	{ "plan", cmd_plan, CMD_NEED_MODEL, "show what the external NFS servers must hold" },
 	{ "exports", cmd_exports, CMD_NEED_MODEL, "print the exports an external server needs" },
+	{ "copy", cmd_copy, CMD_NEED_DB, "replicate a directory tree exactly (the sync engine alone)" },
 	{ "redirect", cmd_redirect, CMD_NEED_MODEL, "point the nodes' mounts at the external server (on the SNs)" },
 	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
 	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },

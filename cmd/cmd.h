@@ -56,6 +56,7 @@ int cmd_chdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_rmdef(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_plan(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);

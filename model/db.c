@@ -40,6 +40,16 @@ static const char *const migrations[] = {
 	" server TEXT NOT NULL, path TEXT NOT NULL, id INTEGER NOT NULL,"
 	" PRIMARY KEY (server, path));"
 	"CREATE UNIQUE INDEX export_id_unique ON export_id (server, id);",
+	/*
+	 * 3 -> 4: what the replication engine wrote under each destination
+	 * root (sync/manifest.c); path '' is the root, with its identity
+	 * (dev, ino) and state ('open' while a run may be changing it)
+	 */
+	"CREATE TABLE manifest ("
+	" root TEXT NOT NULL, path TEXT NOT NULL, type TEXT NOT NULL,"
+	" size INTEGER, mtime_ns INTEGER, mode INTEGER, uid INTEGER, gid INTEGER,"
+	" rdev INTEGER, digest TEXT, target TEXT, dev INTEGER, ino INTEGER, state TEXT,"
+	" PRIMARY KEY (root, path)) WITHOUT ROWID;",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 
