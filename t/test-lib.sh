@@ -34,7 +34,6 @@ cd "$TRASH" || exit 1
 test_count=0
 test_failed=0
 test_skipped=0
-test_cleanup=
 test_prereqs_ok=" "
 test_prereqs_bad=" "
 
@@ -53,16 +52,18 @@ _run_atexit() {
 }
 trap '_run_atexit' EXIT
 
+# Test bodies run in a subshell, so the cleanup commands go through a file
+# (newest first), not a variable the parent would never see.
 test_when_finished() {
-	test_cleanup="$1
-$test_cleanup"
+	{ printf '%s\n' "$1"; cat "$TRASH/.cleanup" 2>/dev/null || true; } >"$TRASH/.cleanup.new" &&
+		mv "$TRASH/.cleanup.new" "$TRASH/.cleanup"
 }
 
 _run_cleanup() {
-	if [ -n "$test_cleanup" ]; then
-		(eval "$test_cleanup") >/dev/null 2>&1
-		test_cleanup=
+	if [ -s "$TRASH/.cleanup" ]; then
+		(cd "$TRASH" && . "$TRASH/.cleanup") >/dev/null 2>&1
 	fi
+	rm -f "$TRASH/.cleanup"
 }
 
 # test_lazy_prereq NAME 'script': the script decides, once, on first use.
