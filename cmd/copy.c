@@ -122,8 +122,17 @@ static void on_event(void *arg, const struct sync_event *ev)
 		clear_progress(c);
 		fprintf(stderr, "extnfs copy: %s\n", ev->detail ? ev->detail : "failed");
 		return;
-	case SYNC_EV_NOTE:
 	case SYNC_EV_SKIP:
+		if (c->itemize) {
+			strbuf_addstr(&sb, "skip   sock  ");
+			strbuf_addquoted(&sb, ev->path, plen);
+			clear_progress(c);
+			printf("%s\n", sb.buf);
+			strbuf_release(&sb);
+			return;
+		}
+		/* fall through */
+	case SYNC_EV_NOTE:
 		if (c->ctx->quiet)
 			return;
 		clear_progress(c);

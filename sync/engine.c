@@ -74,14 +74,22 @@ struct engine {
 	mode_t umask;
 
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t cv;      /* workers wait here for work */
+	pthread_cond_t done_cv; /* the walker waits here for a listing */
+	int walker_waiting;
 	struct batch *qhead, *qtail;
-	struct dnode **scans; /* a stack of directories to list ahead of the walker */
+	struct dnode **scans; /* a stack of source directories to list ahead of the walker */
 	size_t nscans, scans_alloc;
-	int scans_ahead;      /* listed or being listed, not yet walked */
+	struct dnode **dlists; /* a stack of destination directories to list ahead */
+	size_t ndlists, dlists_alloc;
+	int scans_ahead;      /* queued ahead and not yet walked */
 	bool gate_open, walk_done;
 	atomic_bool stopping;
 	atomic_bool no_anon; /* the destination cannot make unnamed files */
+	/* the manifest is marked "open" before the first change, and only then */
+	pthread_mutex_t mark_mu;
+	atomic_bool marked;
+	struct strbuf mark_err;
 	int open_fds, fd_budget;
 
 	pthread_mutex_t out_mu;
@@ -89,7 +97,6 @@ struct engine {
 	_Atomic int64_t last_progress_ms;
 
 	struct strmap links; /* "dev:ino" -> struct link_leader */
-	struct strbuf scratch;
 };
 
 struct worker {
@@ -355,6 +362,32 @@ static void dest_put(struct engine *g, struct dnode *d)
 }
 
 /*
+ * Called before the first change to the destination: marks the manifest
+ * "open" (a crash from now on means a full comparison next time). False
+ * when that failed; the run then stops.
+ */
+static bool mark_changing(struct engine *g)
+{
+	struct err e = ERR_INIT;
+
+	if (atomic_load(&g->marked) || !g->o->db || g->o->dry_run)
+		return true;
+	pthread_mutex_lock(&g->mark_mu);
+	if (!atomic_load(&g->marked) && !g->mark_err.len) {
+		if (manifest_mark_open(g->o->db, g->dest_canon, g->dest_root_dev, g->dest_root_ino,
+				       &e) < 0) {
+			strbuf_addbuf(&g->mark_err, &e.msg);
+			atomic_store(&g->stopping, true);
+		} else {
+			atomic_store(&g->marked, true);
+		}
+	}
+	pthread_mutex_unlock(&g->mark_mu);
+	err_release(&e);
+	return atomic_load(&g->marked);
+}
+
+/*
  * The destination directory of d, made first when it must be (and, when
  * may_change, replacing a non-directory found in its place). NULL on error.
  */
@@ -364,6 +397,10 @@ static struct dest_dir *dest_get(struct engine *g, struct dnode *d, bool may_cha
 	struct dest_dir *pdd, *dd = NULL;
 	struct dest_meta m;
 
+	if (may_change && !mark_changing(g)) {
+		err_set(e, "the manifest could not be updated");
+		return NULL;
+	}
 	pthread_mutex_lock(&g->mu);
 	if (d->dd) {
 		d->dest_users++;
@@ -506,7 +543,6 @@ static void node_unref(struct engine *g, struct dnode *d)
 		pthread_mutex_lock(&g->mu);
 		d->complete = true;
 		node_close_locked(g, d);
-		pthread_cond_broadcast(&g->cv);
 		pthread_mutex_unlock(&g->mu);
 		d = d->parent;
 	}
@@ -877,6 +913,7 @@ done:
 }
 
 static void scan_dir(struct engine *g, struct dnode *d);
+static void list_dest(struct engine *g, struct dnode *d);
 
 static void *worker_main(void *arg)
 {
@@ -886,8 +923,21 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
 		struct batch *b;
+		/* listing ahead of the walker comes first: it feeds everything */
+		if (g->ndlists) {
+			struct dnode *d = g->dlists[--g->ndlists];
+			if (d->dlist_state != SCAN_QUEUED)
+				continue;
+			d->dlist_state = SCAN_RUNNING;
+			pthread_mutex_unlock(&g->mu);
+			list_dest(g, d);
+			pthread_mutex_lock(&g->mu);
+			d->dlist_state = SCAN_DONE;
+			if (g->walker_waiting)
+				pthread_cond_signal(&g->done_cv);
+			continue;
+		}
 		if (g->nscans) {
-			/* listing ahead of the walker comes first: it feeds everything */
 			struct dnode *d = g->scans[--g->nscans];
 			if (d->scan_state != SCAN_QUEUED)
 				continue;
@@ -896,7 +946,8 @@ static void *worker_main(void *arg)
 			scan_dir(g, d);
 			pthread_mutex_lock(&g->mu);
 			d->scan_state = SCAN_DONE;
-			pthread_cond_broadcast(&g->cv);
+			if (g->walker_waiting)
+				pthread_cond_signal(&g->done_cv);
 			continue;
 		}
 		if (g->gate_open && g->qhead) {
@@ -1022,8 +1073,8 @@ static uint64_t count_manifest_tree(struct engine *g, const char *path)
 
 	if (!md)
 		return 0;
-	for (size_t i = md->start; i < md->start + md->nr; i++) {
-		const struct manifest_row *r = &g->man.rows[i];
+	for (size_t i = 0; i < md->nr; i++) {
+		const struct manifest_row *r = &g->man.rows[md->idx[i]];
 		if (!filter_included(g->o->filter, r->path, r->type == 'd'))
 			continue;
 		n++;
@@ -1216,7 +1267,7 @@ static void plan_dir(struct engine *g, struct dnode *d)
 		int c;
 
 		if (j < nd)
-			dname = md ? manifest_row_name(&g->man.rows[md->start + j]) : dl.v[j].name;
+			dname = md ? manifest_row_name(&g->man.rows[md->idx[j]]) : dl.v[j].name;
 		if (i >= d->nents)
 			c = 1;
 		else if (j >= nd)
@@ -1225,7 +1276,7 @@ static void plan_dir(struct engine *g, struct dnode *d)
 			c = strcmp(d->ents[i].name, dname);
 		if (c > 0) {
 			/* only in the destination */
-			bool isdir = md ? g->man.rows[md->start + j].type == 'd'
+			bool isdir = md ? g->man.rows[md->idx[j]].type == 'd'
 					: dl.v[j].info.type == 'd';
 			j++;
 			if (!md && sync_is_tmp_name(dname)) {
@@ -1253,7 +1304,7 @@ static void plan_dir(struct engine *g, struct dnode *d)
 		ent = &d->ents[i++];
 		if (c == 0) {
 			if (md) {
-				info_from_row(&di, &g->man.rows[md->start + j]);
+				info_from_row(&di, &g->man.rows[md->idx[j]]);
 			} else {
 				di = dl.v[j].info;
 				di.target = dl.v[j].target;
@@ -1290,7 +1341,7 @@ static void plan_dir(struct engine *g, struct dnode *d)
 			continue;
 		}
 		if (ent->type == 'd') {
-			struct dnode *c2 = new_child(d, ent);
+			struct dnode *c2 = ent->dir;
 			unsigned mask = walk_decide(&g->cmp, ent, &di);
 			c2->create = d->create || !di.present || di.type != 'd';
 			c2->meta_mask = mask;
@@ -1381,11 +1432,32 @@ static int read_dest_targets(struct engine *g, struct dest_dir *dd, struct dlist
 
 #define SCANS_AHEAD_MAX 512
 
+/* Queues the subdirectories of d for listing ahead, the first on top (lock held). */
+static void push_scans_locked(struct engine *g, struct dnode *d)
+{
+	size_t first = g->nscans;
+
+	for (size_t i = d->nents; i-- > 0;) {
+		struct dnode *c = d->ents[i].dir;
+		if (!c)
+			continue;
+		if (g->scans_ahead >= SCANS_AHEAD_MAX)
+			break; /* the walker lists the rest when it gets there */
+		g->scans_ahead++;
+		c->prefetched = true;
+		c->scan_state = SCAN_QUEUED;
+		ALLOC_GROW(g->scans, g->nscans + 1, g->scans_alloc);
+		g->scans[g->nscans++] = c;
+	}
+	for (size_t i = first; i < g->nscans && i < first + 4; i++)
+		pthread_cond_signal(&g->cv);
+}
+
 /*
- * Lists directory d on both sides: the source entries (sorted, filtered,
- * stat'ed) and, when the destination must be read, its entries. Run by a
- * worker ahead of the walker, or by the walker itself. On success the
- * source descriptor stays acquired for the walker (walk_dir releases it).
+ * Lists the source directory d (sorted, filtered, stat'ed), makes the nodes
+ * of its subdirectories and queues them for listing in turn. Run by a
+ * worker ahead of the walker, or by the walker. On success the source
+ * descriptor stays acquired for the walker (walk_dir releases it).
  */
 static void scan_dir(struct engine *g, struct dnode *d)
 {
@@ -1405,47 +1477,81 @@ static void scan_dir(struct engine *g, struct dnode *d)
 		src_put(g, d);
 		goto out;
 	}
-	if (!d->create && !g->trusted) {
-		struct dlisting *dl = xcalloc(1, sizeof(*dl));
-		struct list_ctx lc = { dl, g, NULL };
-		struct dest_dir *dd = dest_get(g, d, false, &e);
-		lc.dd = dd;
-		if (!dd || g->dest->ops->list(g->dest, dd, list_cb, &lc, &e) < 0 ||
-		    read_dest_targets(g, dd, dl, &e) < 0) {
-			d->dest_err = xstrfmt("%s", e.msg.buf);
-			dl_release(dl);
-			free(dl);
-		} else {
-			if (dl->nr > 1)
-				qsort(dl->v, dl->nr, sizeof(*dl->v), dl_cmp);
-			d->dest_listing = dl;
-		}
-		if (dd)
-			dest_put(g, d);
-	}
+	for (size_t i = 0; i < d->nents; i++)
+		if (d->ents[i].type == 'd')
+			new_child(d, &d->ents[i]);
+	pthread_mutex_lock(&g->mu);
+	push_scans_locked(g, d);
+	pthread_mutex_unlock(&g->mu);
 out:
 	err_release(&e);
+}
+
+/* Lists the destination directory of d (when it is to be read). */
+static void list_dest(struct engine *g, struct dnode *d)
+{
+	struct err e = ERR_INIT;
+	struct dlisting *dl;
+	struct list_ctx lc;
+	struct dest_dir *dd;
+
+	if (stop_requested(g))
+		return;
+	dl = xcalloc(1, sizeof(*dl));
+	lc.l = dl;
+	lc.g = g;
+	dd = dest_get(g, d, false, &e);
+	lc.dd = dd;
+	if (!dd || g->dest->ops->list(g->dest, dd, list_cb, &lc, &e) < 0 ||
+	    read_dest_targets(g, dd, dl, &e) < 0) {
+		d->dest_err = xstrfmt("%s", e.msg.buf);
+		dl_release(dl);
+		free(dl);
+	} else {
+		if (dl->nr > 1)
+			qsort(dl->v, dl->nr, sizeof(*dl->v), dl_cmp);
+		d->dest_listing = dl;
+	}
+	if (dd)
+		dest_put(g, d);
+	err_release(&e);
+}
+
+/* Waits for (or does) one of the two listings of d; lock held. */
+static void listing_wait_locked(struct engine *g, struct dnode *d, int *state,
+				void (*fn)(struct engine *, struct dnode *))
+{
+	if (*state == SCAN_QUEUED || *state == SCAN_NONE) {
+		*state = SCAN_RUNNING;
+		pthread_mutex_unlock(&g->mu);
+		fn(g, d);
+		pthread_mutex_lock(&g->mu);
+		*state = SCAN_DONE;
+	}
+	while (*state != SCAN_DONE) {
+		g->walker_waiting++;
+		pthread_cond_wait(&g->done_cv, &g->mu);
+		g->walker_waiting--;
+	}
 }
 
 static void walk_dir(struct engine *g, struct dnode *d)
 {
 	struct err e = ERR_INIT;
-	size_t nsub = 0;
+	bool listed_src;
 
 	if (stop_requested(g))
 		goto out;
 	/* listed ahead by a worker, being listed, or to be listed here */
 	pthread_mutex_lock(&g->mu);
-	if (d->scan_state == SCAN_QUEUED || d->scan_state == SCAN_NONE) {
-		d->scan_state = SCAN_RUNNING;
-		pthread_mutex_unlock(&g->mu);
-		scan_dir(g, d);
-		pthread_mutex_lock(&g->mu);
-		d->scan_state = SCAN_DONE;
+	listing_wait_locked(g, d, &d->scan_state, scan_dir);
+	if (d->prefetched) {
+		g->scans_ahead--;
+		d->prefetched = false;
 	}
-	while (d->scan_state != SCAN_DONE)
-		pthread_cond_wait(&g->cv, &g->mu);
-	g->scans_ahead--;
+	listed_src = !d->scan_err;
+	if (listed_src && !d->create && !g->trusted)
+		listing_wait_locked(g, d, &d->dlist_state, list_dest);
 	pthread_mutex_unlock(&g->mu);
 	if (stop_requested(g))
 		goto out;
@@ -1458,28 +1564,27 @@ static void walk_dir(struct engine *g, struct dnode *d)
 		goto out;
 	}
 	plan_dir(g, d);
-	/* list the subdirectories ahead, the first on top */
 	pthread_mutex_lock(&g->mu);
-	for (size_t i = 0; i < d->nents; i++)
-		if (d->ents[i].dir) {
-			d->refs++;
-			nsub++;
-		}
-	for (size_t i = d->nents; i-- > 0 && nsub > 1;) {
+	for (size_t i = 0; i < d->nents; i++) {
 		struct dnode *c = d->ents[i].dir;
 		if (!c)
 			continue;
-		g->scans_ahead++;
-		if (g->scans_ahead > SCANS_AHEAD_MAX)
-			continue; /* the walker lists it when it gets there */
-		c->scan_state = SCAN_QUEUED;
-		ALLOC_GROW(g->scans, g->nscans + 1, g->scans_alloc);
-		g->scans[g->nscans++] = c;
+		d->refs++;
+		/* the destination listings the walker will want next, the first on top */
 	}
-	if (nsub == 1)
-		g->scans_ahead++;
-	if (g->nscans)
-		pthread_cond_broadcast(&g->cv);
+	if (!g->trusted) {
+		size_t first = g->ndlists;
+		for (size_t i = d->nents; i-- > 0;) {
+			struct dnode *c = d->ents[i].dir;
+			if (!c || c->create || c->dlist_state != SCAN_NONE)
+				continue;
+			c->dlist_state = SCAN_QUEUED;
+			ALLOC_GROW(g->dlists, g->ndlists + 1, g->dlists_alloc);
+			g->dlists[g->ndlists++] = c;
+		}
+		for (size_t i = first; i < g->ndlists && i < first + 4; i++)
+			pthread_cond_signal(&g->cv);
+	}
 	pthread_mutex_unlock(&g->mu);
 	for (size_t i = 0; i < d->nents; i++)
 		if (d->ents[i].dir)
@@ -1601,7 +1706,7 @@ static void late_link(struct worker *w, struct dnode *d, struct ent *ent, struct
 		ent->status = ST_OK;
 		goto out;
 	}
-	if (ent->leader->status != ST_OK) {
+	if (ent->leader->status != ST_OK || (!dd && !g->o->dry_run)) {
 		err_set(&e, "its first name '%s' was not copied", lp.buf);
 		fail_ent(g, d, ent, "link", &e);
 		goto out;
@@ -1617,6 +1722,14 @@ static void late_link(struct worker *w, struct dnode *d, struct ent *ent, struct
 	ldd = dest_get(g, ent->leader_parent, true, &e);
 	if (!ldd) {
 		fail_ent(g, d, ent, "link", &e);
+		goto out;
+	}
+	/* a new name is made in place (a link is whole at once), an old one replaced */
+	if (!ent->dest_present && ops->link(g->dest, ldd, ent->leader->name, dd, ent->name, &e) == 0) {
+		mark_dirty(d);
+		ent->status = ST_OK;
+		ent->action = A_LINK;
+		count_done(g, ent, 0);
 		goto out;
 	}
 	for (;;) {
@@ -1655,11 +1768,19 @@ static void late_dir(struct worker *w, struct dnode *d)
 
 	if (stop_requested(g))
 		return;
-	if (!g->o->dry_run) {
-		dd = dest_get(g, d, true, &e);
-		if (!dd) {
-			fail_path(g, d, NULL, 'd', "open directory", &e);
-			goto out;
+	if (!g->o->dry_run && d->late) {
+		bool changes = d->tmp_leftovers.nr || d->deletes.nr;
+		for (size_t i = 0; i < d->nents && !changes; i++) {
+			const struct ent *ent = &d->ents[i];
+			changes = ent->late ||
+				  (ent->leader && (ent->action != A_NONE || ent->leader->rewritten));
+		}
+		if (changes) {
+			dd = dest_get(g, d, true, &e);
+			if (!dd) {
+				fail_path(g, d, NULL, 'd', "open directory", &e);
+				goto out;
+			}
 		}
 	}
 	if (d->late) {
@@ -2027,7 +2148,7 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	struct engine g0, *g = &g0;
 	struct worker *workers = NULL, main_w;
 	int jobs = o->jobs, src_fd = -1, rc = -1, nstarted = 0;
-	bool interrupted = false, marked = false;
+	bool interrupted = false;
 
 	memset(st, 0, sizeof(*st));
 	memset(g, 0, sizeof(*g));
@@ -2036,7 +2157,6 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	g->st = st;
 	g->man = (struct manifest)MANIFEST_INIT;
 	g->links = (struct strmap)STRMAP_INIT;
-	g->scratch = (struct strbuf)STRBUF_INIT;
 	g->euid = geteuid();
 	g->egid = getegid();
 	g->is_root = g->euid == 0;
@@ -2048,6 +2168,9 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_mutex_init(&g->out_mu, NULL);
 	pthread_cond_init(&g->cv, NULL);
+	pthread_mutex_init(&g->mark_mu, NULL);
+	g->mark_err = (struct strbuf)STRBUF_INIT;
+	pthread_cond_init(&g->done_cv, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &g->t0);
 	memset(&main_w, 0, sizeof(main_w));
 	main_w.g = g;
@@ -2076,44 +2199,14 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	g->root->m = &g->root_meta;
 	g->root->src_fd = src_fd;
 	g->root->refs = 1;
-	g->scans_ahead = 1;
 	atomic_init(&g->root->dirty, false);
 	src_fd = -1;
 
-	/* the manifest: trusted when it describes this very directory and is clean */
-	if (o->db && manifest_load(o->db, g->dest_canon, &g->man, e) < 0) {
-		e->code = EXIT_DATA;
-		goto out;
-	}
-	if (set_root_dest(g, e) < 0)
-		goto out;
-	if (o->db && !o->verify && !g->root->create && g->man.root_row && !g->man.root_row->open &&
-	    g->man.root_row->dev == g->dest_root_dev && g->man.root_row->ino == g->dest_root_ino) {
-		g->trusted = true;
-		/* the root's attributes as recorded */
-		{
-			struct ent tmp;
-			struct dinfo di;
-			memset(&tmp, 0, sizeof(tmp));
-			tmp.type = 'd';
-			tmp.m = g->root_meta;
-			info_from_row(&di, g->man.root_row);
-			g->root->meta_mask = walk_decide(&g->cmp, &tmp, &di);
-			g->root->dest_setgid = (g->man.root_row->mode & S_ISGID) != 0;
-		}
-	}
-	st->walked_dest = !g->trusted;
-	g->gated = o->del;
-	g->gate_open = !g->gated;
-	if (o->db && !o->dry_run && !g->gated) {
-		if (manifest_mark_open(o->db, g->dest_canon, g->dest_root_dev, g->dest_root_ino, e) < 0) {
-			e->code = EXIT_DATA;
-			goto out;
-		}
-		marked = true;
-	}
+	/* copying waits until we know whether deletions must pass the guard */
+	g->gated = true;
+	g->gate_open = false;
 
-	/* workers */
+	/* workers: they list the source ahead while the manifest loads */
 	if (jobs <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (int)n : 1;
@@ -2130,18 +2223,45 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 		if (pthread_create(&workers[i].tid, NULL, worker_main, &workers[i])) {
 			err_set(e, "cannot start a worker thread");
 			e->code = EXIT_DATA;
-			break;
+			goto abort;
 		}
 		nstarted++;
 	}
-	if (nstarted < jobs) {
-		pthread_mutex_lock(&g->mu);
-		g->walk_done = true;
-		g->gate_open = false;
-		pthread_cond_broadcast(&g->cv);
-		pthread_mutex_unlock(&g->mu);
-		goto join;
+	pthread_mutex_lock(&g->mu);
+	g->root->scan_state = SCAN_RUNNING;
+	pthread_mutex_unlock(&g->mu);
+	scan_dir(g, g->root);
+	pthread_mutex_lock(&g->mu);
+	g->root->scan_state = SCAN_DONE;
+	pthread_mutex_unlock(&g->mu);
+
+	/* the manifest: trusted when it describes this very directory and is clean */
+	if (o->db && manifest_load(o->db, g->dest_canon, &g->man, e) < 0) {
+		e->code = EXIT_DATA;
+		goto abort;
 	}
+	if (set_root_dest(g, e) < 0)
+		goto abort;
+	if (o->db && !o->verify && !g->root->create && g->man.root_row && !g->man.root_row->open &&
+	    g->man.root_row->dev == g->dest_root_dev && g->man.root_row->ino == g->dest_root_ino) {
+		struct ent tmp;
+		struct dinfo di;
+		g->trusted = true;
+		/* the root's attributes as recorded */
+		memset(&tmp, 0, sizeof(tmp));
+		tmp.type = 'd';
+		tmp.m = g->root_meta;
+		info_from_row(&di, g->man.root_row);
+		g->root->meta_mask = walk_decide(&g->cmp, &tmp, &di);
+		g->root->dest_setgid = (g->man.root_row->mode & S_ISGID) != 0;
+	}
+	st->walked_dest = !g->trusted;
+	/* with deletions, nothing changes before the guard (a new destination has none) */
+	pthread_mutex_lock(&g->mu);
+	g->gated = o->del && !g->root->create;
+	g->gate_open = !g->gated;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
 
 	/* walk (workers copy meanwhile unless gated) */
 	walk_dir(g, g->root);
@@ -2154,21 +2274,16 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 					 : st->dest_entries * (uint64_t)(o->max_delete_pct) / 100;
 		st->delete_limit = limit;
 		if (st->planned_deletes > limit && !o->force) {
+			char pct[32] = "";
+			if (o->max_delete < 0)
+				snprintf(pct, sizeof(pct), ", %d %%", o->max_delete_pct);
 			err_set(e,
 				"refusing to delete %llu of %llu entries under '%s' (limit %llu%s); "
 				"nothing was changed: check the source, or use --max-delete or --force",
 				(unsigned long long)st->planned_deletes,
 				(unsigned long long)st->dest_entries, o->dest, (unsigned long long)limit,
-				o->max_delete >= 0 ? "" : " = 10 %");
-			if (o->max_delete < 0 && o->max_delete_pct != 10) {
-				err_set(e,
-					"refusing to delete %llu of %llu entries under '%s' (limit %llu = "
-					"%d %%); nothing was changed: check the source, or use "
-					"--max-delete or --force",
-					(unsigned long long)st->planned_deletes,
-					(unsigned long long)st->dest_entries, o->dest,
-					(unsigned long long)limit, o->max_delete_pct);
-			}
+				pct);
+
 			e->code = EXIT_DELETE_LIMIT;
 			pthread_mutex_lock(&g->mu);
 			g->walk_done = true;
@@ -2177,18 +2292,6 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 			pthread_mutex_unlock(&g->mu);
 			goto join;
 		}
-	}
-	if (g->gated && o->db && !o->dry_run && !interrupted) {
-		if (manifest_mark_open(o->db, g->dest_canon, g->dest_root_dev, g->dest_root_ino, e) < 0) {
-			e->code = EXIT_DATA;
-			pthread_mutex_lock(&g->mu);
-			g->walk_done = true;
-			g->gate_open = false;
-			pthread_cond_broadcast(&g->cv);
-			pthread_mutex_unlock(&g->mu);
-			goto join;
-		}
-		marked = true;
 	}
 	pthread_mutex_lock(&g->mu);
 	g->gate_open = true;
@@ -2200,6 +2303,14 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	/* the walker helps with the copying */
 	worker_main(&main_w);
 	rc = 0;
+	goto join;
+abort:
+	atomic_store(&g->stopping, true);
+	pthread_mutex_lock(&g->mu);
+	g->walk_done = true;
+	g->gate_open = false;
+	pthread_cond_broadcast(&g->cv);
+	pthread_mutex_unlock(&g->mu);
 join:
 	for (int i = 0; i < nstarted; i++)
 		pthread_join(workers[i].tid, NULL);
@@ -2212,7 +2323,14 @@ join:
 	if (o->dry_run)
 		st->deleted = st->planned_deletes;
 	interrupted = stop_requested(g);
-	if (o->db && !o->dry_run && marked) {
+	if (g->mark_err.len) {
+		err_set(e, "%s", g->mark_err.buf);
+		e->code = EXIT_DATA;
+		rc = -1;
+		goto out;
+	}
+	/* a trusted manifest of a run that changed nothing stays as it is */
+	if (o->db && !o->dry_run && (atomic_load(&g->marked) || !g->trusted || o->checksum)) {
 		if (manifest_save(g, !interrupted, e) < 0) {
 			e->code = EXIT_DATA;
 			rc = -1;
@@ -2229,6 +2347,7 @@ out:
 	if (g->root)
 		progress(g, true);
 	free(g->scans);
+	free(g->dlists);
 	while (g->qhead) {
 		struct batch *b = g->qhead;
 		g->qhead = b->next;
@@ -2251,11 +2370,13 @@ out:
 			free(g->links.slots[i].value);
 	strmap_clear(&g->links);
 	manifest_release(&g->man);
-	strbuf_release(&g->scratch);
 	free(g->src_canon);
 	free(g->dest_canon);
 	pthread_mutex_destroy(&g->mu);
 	pthread_mutex_destroy(&g->out_mu);
 	pthread_cond_destroy(&g->cv);
+	pthread_mutex_destroy(&g->mark_mu);
+	strbuf_release(&g->mark_err);
+	pthread_cond_destroy(&g->done_cv);
 	return rc;
 }

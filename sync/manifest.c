@@ -39,37 +39,14 @@ const char *manifest_row_name(const struct manifest_row *r)
 	return s ? s + 1 : r->path;
 }
 
-static size_t parent_len(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? (size_t)(s - path) : 0;
-}
-
-/* Orders by parent directory, then name; the root row sorts first. */
-static int row_cmp(const void *a, const void *b)
-{
-	const struct manifest_row *x = a, *y = b;
-	size_t px = parent_len(x->path), py = parent_len(y->path);
-	int c;
-
-	if (!*x->path || !*y->path)
-		return !*y->path - !*x->path;
-	c = memcmp(x->path, y->path, px < py ? px : py);
-	if (c)
-		return c;
-	if (px != py)
-		return px < py ? -1 : 1;
-	return strcmp(manifest_row_name(x), manifest_row_name(y));
-}
-
 int manifest_load(struct db *db, const char *root, struct manifest *m, struct err *e)
 {
 	struct db_stmt *st;
 	int rc;
 
 	st = db_prepare(db,
-			"SELECT path, type, size, mtime_ns, mode, uid, gid, rdev, digest, target,"
-			" dev, ino, state FROM manifest WHERE root = ?1",
+			"SELECT path, type, size, mtime_ns, mode, uid, gid, rdev, digest, target"
+			" FROM manifest WHERE root = ?1 ORDER BY path",
 			e);
 	if (!st || db_bind_text(st, 1, root, e) < 0)
 		goto fail;
@@ -92,38 +69,58 @@ int manifest_load(struct db *db, const char *root, struct manifest *m, struct er
 		r->has_digest = parse_digest(db_column_text(st, 8), r->digest);
 		s = db_column_text(st, 9);
 		r->target = s ? xstrdup(s) : NULL;
-		r->dev = (uint64_t)db_column_int(st, 10);
-		r->ino = (uint64_t)db_column_int(st, 11);
-		s = db_column_text(st, 12);
-		r->open = s && !strcmp(s, "open");
 	}
 	if (rc < 0)
 		goto fail;
 	db_finalize(st);
 	st = NULL;
-	if (m->nr > 1)
-		qsort(m->rows, m->nr, sizeof(*m->rows), row_cmp);
-	for (size_t i = 0; i < m->nr;) {
-		struct manifest_row *r = &m->rows[i];
-		size_t pl = parent_len(r->path), j = i + 1;
-		struct manifest_dir *md;
-		if (!*r->path) {
-			m->root_row = r;
-			i++;
-			continue;
+	/* the root row's identity and state (the other rows have none) */
+	if (m->nr && !*m->rows[0].path) {
+		struct manifest_row *r = &m->rows[0];
+		st = db_prepare(db, "SELECT dev, ino, state FROM manifest WHERE root = ?1 AND path = ''",
+				e);
+		if (!st || db_bind_text(st, 1, root, e) < 0 || (rc = db_step(st, e)) < 0)
+			goto fail;
+		if (rc == 1) {
+			const char *state = db_column_text(st, 2);
+			r->dev = (uint64_t)db_column_int(st, 0);
+			r->ino = (uint64_t)db_column_int(st, 1);
+			r->open = state && !strcmp(state, "open");
 		}
-		while (j < m->nr && parent_len(m->rows[j].path) == pl &&
-		       !memcmp(m->rows[j].path, r->path, pl))
-			j++;
-		md = xmalloc(sizeof(*md));
-		md->start = i;
-		md->nr = j - i;
-		{
-			char *parent = xstrndup(r->path, pl);
-			free(strmap_put(&m->dirs, parent, md));
-			free(parent);
+		db_finalize(st);
+		st = NULL;
+	}
+	/*
+	 * Rows come in path order, in which the children of one directory are
+	 * in name order (their common prefix then the name decides), though
+	 * not next to each other: group them by parent.
+	 */
+	{
+		const char *last_parent = NULL;
+		size_t last_len = 0;
+		struct manifest_dir *md = NULL;
+		for (size_t i = 0; i < m->nr; i++) {
+			struct manifest_row *r = &m->rows[i];
+			const char *slash = strrchr(r->path, '/');
+			size_t pl = slash ? (size_t)(slash - r->path) : 0;
+			if (!*r->path) {
+				m->root_row = r;
+				continue;
+			}
+			if (!md || pl != last_len || memcmp(r->path, last_parent, pl)) {
+				md = strmap_getn(&m->dirs, r->path, pl);
+				if (!md) {
+					char *parent = xstrndup(r->path, pl);
+					md = xcalloc(1, sizeof(*md));
+					strmap_put(&m->dirs, parent, md);
+					free(parent);
+				}
+				last_parent = r->path;
+				last_len = pl;
+			}
+			ALLOC_GROW(md->idx, md->nr + 1, md->alloc);
+			md->idx[md->nr++] = i;
 		}
-		i = j;
 	}
 	return 0;
 fail:
@@ -145,8 +142,11 @@ void manifest_release(struct manifest *m)
 	}
 	free(m->rows);
 	for (size_t i = 0; i < m->dirs.cap; i++)
-		if (m->dirs.slots[i].key)
-			free(m->dirs.slots[i].value);
+		if (m->dirs.slots[i].key) {
+			struct manifest_dir *md = m->dirs.slots[i].value;
+			free(md->idx);
+			free(md);
+		}
 	strmap_clear(&m->dirs);
 	m->rows = NULL;
 	m->nr = m->alloc = 0;

@@ -45,7 +45,8 @@ struct manifest {
 
 /* The rows of one directory, sorted by name (indices into rows). */
 struct manifest_dir {
-	size_t start, nr;
+	size_t *idx;
+	size_t nr, alloc;
 };
 
 /* Loads every row of root. 0, or -1 with e set. */

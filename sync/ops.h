@@ -9,9 +9,11 @@
  *
  * Contract for asynchronous backends: the engine writes a regular file as
  * create (exclusive, under a temporary name) -> write/copy_from chunks at
- * explicit offsets -> truncate -> fsetattr -> close -> rename. A backend may
- * queue the chunk writes and report their errors at close(); the engine
- * renames only after close() succeeded. Handles are used by one thread at a
+ * explicit offsets -> truncate -> fsetattr -> [fsync] -> close -> rename. A
+ * backend may queue the chunk writes and report their errors at close();
+ * the engine renames only after close() succeeded. (Or, for a new file
+ * where create_anon exists: create_anon -> ... -> fsetattr -> publish ->
+ * close.) Optional operations are NULL when a backend lacks them. Handles are used by one thread at a
  * time, but different handles are used concurrently by the worker threads.
  *
  * All functions return 0 (or a count) on success and -1 with e set on
@@ -103,7 +105,11 @@ struct dest_ops {
 	 */
 	int (*create_anon)(struct dest *d, struct dest_dir *dir, uint32_t mode,
 			   struct dest_file **out, struct err *e);
-	/* Gives an unnamed file the name name in dir; EEXIST when it is taken. */
+	/*
+	 * Gives an unnamed file the name name in dir; EEXIST when it is taken.
+	 * Called before close(): a backend that reports write errors only at
+	 * close() must not offer create_anon.
+	 */
 	int (*publish)(struct dest *d, struct dest_file *f, struct dest_dir *dir, const char *name,
 		       struct err *e);
 	/* Opens an existing regular file for reading (--checksum, --verify). */

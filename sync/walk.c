@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sync/filter.h"
+#include "util/config.h"
 #include "sync/walk.h"
 #include "util/banned.h"
 
@@ -64,96 +65,134 @@ static char *read_link(int dfd, const char *name, size_t hint, struct err *e)
 	}
 }
 
+/* Adds one entry (name in the directory dfd) to d, unless filtered out or gone. */
+static int add_entry(int dfd, struct dnode *d, const char *name, const struct filter *f,
+		     struct strbuf *path, struct err *e)
+{
+	struct stat st;
+	struct ent *ent;
+
+	if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2])))
+		return 0;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0; /* vanished meanwhile */
+		err_set(e, "cannot stat '%s': %s", name, strerror(errno));
+		e->code = errno;
+		return -1;
+	}
+	if (!filter_empty(f)) {
+		strbuf_reset(path);
+		if (*d->path) {
+			strbuf_addstr(path, d->path);
+			strbuf_addch(path, '/');
+		}
+		strbuf_addstr(path, name);
+		if (!filter_included(f, path->buf, S_ISDIR(st.st_mode)))
+			return 0;
+	}
+	ALLOC_GROW(d->ents, d->nents + 1, d->alloc);
+	ent = &d->ents[d->nents];
+	memset(ent, 0, sizeof(*ent));
+	ent->m.mode = st.st_mode;
+	ent->m.uid = st.st_uid;
+	ent->m.gid = st.st_gid;
+	ent->m.size = (uint64_t)st.st_size;
+	ent->m.rdev = (uint64_t)st.st_rdev;
+	ent->m.atime = st.st_atim;
+	ent->m.mtime = st.st_mtim;
+	ent->m.dev = (uint64_t)st.st_dev;
+	ent->m.ino = (uint64_t)st.st_ino;
+	ent->m.nlink = (uint64_t)st.st_nlink;
+	ent->m.blocks = (uint64_t)st.st_blocks;
+	ent->type = walk_type_of(st.st_mode);
+	if (ent->type == 'l') {
+		ent->target = read_link(dfd, name, (size_t)st.st_size, e);
+		if (!ent->target) {
+			if (e->code == ENOENT) {
+				err_clear(e);
+				return 0;
+			}
+			return err_prefix(e, "'%s'", name);
+		}
+	}
+	ent->name = xstrdup(name);
+	d->nents++;
+	return 0;
+}
+
 int walk_list_source(int dfd, struct dnode *d, const struct filter *f, struct err *e)
 {
 	struct strbuf path = STRBUF_INIT;
+	int rc = -1;
+#ifdef HAVE_GETDENTS64
+	/* one system call per buffer, no DIR stream (and no lock per entry) */
+	char buf[32768] __attribute__((aligned(8)));
+
+	if (lseek(dfd, 0, SEEK_SET) < 0) {
+		err_set(e, "%s", strerror(errno));
+		e->code = errno;
+		goto done;
+	}
+	for (;;) {
+		ssize_t n = getdents64(dfd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err_set(e, "%s", strerror(errno));
+			e->code = errno;
+			goto done;
+		}
+		if (!n)
+			break;
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+			off += de->d_reclen;
+			if (add_entry(dfd, d, de->d_name, f, &path, e) < 0)
+				goto done;
+		}
+	}
+#else
 	DIR *dp;
-	int fd = dup(dfd), rc = -1;
+	int fd = dup(dfd);
 
 	if (fd < 0) {
 		err_set(e, "%s", strerror(errno));
 		e->code = errno;
-		return -1;
+		goto done;
 	}
 	dp = fdopendir(fd);
 	if (!dp) {
 		err_set(e, "%s", strerror(errno));
 		e->code = errno;
 		close(fd);
-		return -1;
+		goto done;
 	}
 	rewinddir(dp);
 	for (;;) {
 		struct dirent *de;
-		struct stat st;
-		struct ent *ent;
-
 		errno = 0;
 		de = readdir(dp);
 		if (!de) {
 			if (errno) {
 				err_set(e, "%s", strerror(errno));
 				e->code = errno;
+				closedir(dp);
 				goto done;
 			}
 			break;
 		}
-		if (de->d_name[0] == '.' &&
-		    (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue; /* vanished meanwhile */
-			err_set(e, "cannot stat '%s': %s", de->d_name, strerror(errno));
-			e->code = errno;
+		if (add_entry(dfd, d, de->d_name, f, &path, e) < 0) {
+			closedir(dp);
 			goto done;
 		}
-		if (!filter_empty(f)) {
-			strbuf_reset(&path);
-			if (*d->path) {
-				strbuf_addstr(&path, d->path);
-				strbuf_addch(&path, '/');
-			}
-			strbuf_addstr(&path, de->d_name);
-			if (!filter_included(f, path.buf, S_ISDIR(st.st_mode)))
-				continue;
-		}
-		ALLOC_GROW(d->ents, d->nents + 1, d->alloc);
-		ent = &d->ents[d->nents];
-		memset(ent, 0, sizeof(*ent));
-		ent->name = xstrdup(de->d_name);
-		ent->m.mode = st.st_mode;
-		ent->m.uid = st.st_uid;
-		ent->m.gid = st.st_gid;
-		ent->m.size = (uint64_t)st.st_size;
-		ent->m.rdev = (uint64_t)st.st_rdev;
-		ent->m.atime = st.st_atim;
-		ent->m.mtime = st.st_mtim;
-		ent->m.dev = (uint64_t)st.st_dev;
-		ent->m.ino = (uint64_t)st.st_ino;
-		ent->m.nlink = (uint64_t)st.st_nlink;
-		ent->m.blocks = (uint64_t)st.st_blocks;
-		ent->type = walk_type_of(st.st_mode);
-		if (ent->type == 'l') {
-			ent->target = read_link(dfd, de->d_name, (size_t)st.st_size, e);
-			if (!ent->target) {
-				if (e->code == ENOENT) {
-					free(ent->name);
-					err_clear(e);
-					continue;
-				}
-				err_prefix(e, "'%s'", de->d_name);
-				free(ent->name);
-				goto done;
-			}
-		}
-		d->nents++;
 	}
+	closedir(dp);
+#endif
 	if (d->nents > 1)
 		qsort(d->ents, d->nents, sizeof(*d->ents), ent_cmp);
 	rc = 0;
 done:
-	closedir(dp);
 	strbuf_release(&path);
 	return rc;
 }

@@ -92,7 +92,9 @@ struct dnode {
 	bool dest_setgid;    /* the destination directory has the setgid bit */
 	atomic_bool dirty;   /* entries changed: its times must be set again */
 	unsigned meta_mask;  /* attributes to fix after the content */
-	int scan_state;      /* SCAN_*: listing of both sides, maybe by a worker ahead of the walker */
+	int scan_state;      /* SCAN_*: the source listing, maybe by a worker ahead of the walker */
+	int dlist_state;     /* SCAN_*: the destination listing, likewise */
+	bool prefetched;     /* queued ahead (counted in the engine's scans_ahead) */
 	char *scan_err;      /* why the source listing failed (NULL: it did not) */
 	void *dest_listing;  /* the destination's listing, made with the scan (engine.c) */
 	char *dest_err;      /* why the destination listing failed */

@@ -14,6 +14,7 @@
 #define HAVE_SEEK_DATA 1
 #define HAVE_STATX 1
 #define HAVE_O_TMPFILE 1
+#define HAVE_GETDENTS64 1
 #endif
 
 /* libnfs is decided by the Makefile (HAVE_LIBNFS=1 unless portable). */
