@@ -291,8 +291,8 @@ static void print_json(const struct sync_stats *st, int rc, const char *error)
 			      "deleted", (json_int_t)st->deleted, "skipped", (json_int_t)st->skipped,
 			      "failed", (json_int_t)st->failed, "bytes", (json_int_t)st->bytes,
 			      "planned_deletes", (json_int_t)st->planned_deletes, "seconds",
-			      (double)(int64_t)(st->seconds * 1000 + 0.5) / 1000, "dry_run", st->dry_run, "walked_destination",
-			      st->walked_dest, "exit", rc);
+			      (double)(int64_t)(st->seconds * 1000 + 0.5) / 1000, "dry_run",
+			      st->dry_run, "walked_destination", st->walked_dest, "exit", rc);
 	if (!j)
 		return;
 	if (error)

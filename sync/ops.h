@@ -13,8 +13,9 @@
  * backend may queue the chunk writes and report their errors at close();
  * the engine renames only after close() succeeded. (Or, for a new file
  * where create_anon exists: create_anon -> ... -> fsetattr -> publish ->
- * close.) Optional operations are NULL when a backend lacks them. Handles are used by one thread at a
- * time, but different handles are used concurrently by the worker threads.
+ * close.) Optional operations are NULL when a backend lacks them. A handle
+ * is used by one thread at a time; different handles are used concurrently
+ * by the worker threads.
  *
  * All functions return 0 (or a count) on success and -1 with e set on
  * failure; e->code holds the errno value where one exists, so callers can
