@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "cmd/planned.h"
 #include "exports/compute.h"
 #include "formats/exports.h"
 #include "model/db.h"
@@ -61,7 +62,7 @@ static const char *only_server(const struct plan *p, int *count)
 
 int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct strvec rest = STRVEC_INIT, nodes = STRVEC_INIT, unmatched = STRVEC_INIT;
+	struct strvec rest = STRVEC_INIT;
 	struct strvec merge = STRVEC_INIT, warnings = STRVEC_INIT, conflicts = STRVEC_INIT;
 	struct strvec admins = STRVEC_INIT;
 	struct export_list computed = EXPORT_LIST_INIT, merged = EXPORT_LIST_INIT;
@@ -70,7 +71,6 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	struct export_opts eo = { NULL, false, false, STRVEC_INIT, NULL };
 	struct strbuf out = STRBUF_INIT, buf = STRBUF_INIT;
 	struct plan p = { 0 };
-	struct plan_opts po = { 0, NULL };
 	const char *server = NULL, *flavor = NULL, *mflavor = "aix", *ofile = NULL;
 	const struct conf_server *cs;
 	int audit = 0, resolve = 0, apply = 0, dry = 0, rc, nserv;
@@ -92,10 +92,6 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc >= 0)
 		goto cleanup;
 	rc = EXIT_DATA;
-	if (rest.nr > 1) {
-		rc = cmd_usage("exports", "one noderange at most");
-		goto cleanup;
-	}
 	if (strcmp(mflavor, "aix") && strcmp(mflavor, "linux")) {
 		rc = cmd_usage("exports", "--merge-flavor is aix or linux, not '%s'", mflavor);
 		goto cleanup;
@@ -112,32 +108,10 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = cmd_usage("exports", "--audit compares --merge files with the model: give some");
 		goto cleanup;
 	}
-	if (rest.nr) {
-		if (model_noderange(ctx->model, rest.v[0], &nodes, &unmatched, &ctx->err) < 0) {
-			rc = cmd_error(ctx, "exports", EXIT_DATA);
-			goto cleanup;
-		}
-		if (unmatched.nr) {
-			err_set(&ctx->err, "no such nodes or groups: %s", unmatched.v[0]);
-			rc = cmd_error(ctx, "exports", EXIT_DATA);
-			goto cleanup;
-		}
-	} else {
-		for (size_t i = 0; i < model_nodes(ctx->model)->nr; i++)
-			strvec_push(&nodes, model_nodes(ctx->model)->v[i]);
-	}
-	po.conf = ctx->conf;
-	if (plan_build(ctx->model, &nodes, &po, &p, &ctx->err) < 0) {
-		rc = cmd_error(ctx, "exports", EXIT_DATA);
+	rc = planned_nodes(ctx, "exports", &rest, 0, &p);
+	if (rc >= 0)
 		goto cleanup;
-	}
-	if (p.nerrors) {
-		for (size_t i = 0; i < p.nerrors; i++)
-			fprintf(stderr, "extnfs exports: %s: %s\n", p.errors[i].node, p.errors[i].msg);
-		fprintf(stderr, "extnfs exports: the plan has %zu problem(s) (see 'extnfs plan'); nothing written\n",
-			p.nerrors);
-		goto cleanup;
-	}
+	rc = EXIT_DATA;
 	if (!server) {
 		server = only_server(&p, &nserv);
 		if (!server && nserv > 1) {
@@ -263,8 +237,6 @@ cleanup:
 	strbuf_release(&out);
 	strbuf_release(&buf);
 	strvec_clear(&rest);
-	strvec_clear(&nodes);
-	strvec_clear(&unmatched);
 	strvec_clear(&merge);
 	strvec_clear(&warnings);
 	strvec_clear(&conflicts);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/planned.h"
 #include "model/model.h"
 #include "plan/plan.h"
 #include "redirect/redirect.h"
@@ -28,9 +29,8 @@ static const char desc[] =
 
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct strvec rest = STRVEC_INIT, nodes = STRVEC_INIT, unmatched = STRVEC_INIT;
+	struct strvec rest = STRVEC_INIT;
 	struct plan p = { 0 };
-	struct plan_opts po = { 0, NULL };
 	struct redirect_report r = { 0 };
 	int undo = 0, dry = 0, rc;
 	const struct opt opts[] = {
@@ -43,35 +43,9 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc >= 0)
 		goto cleanup;
 	rc = EXIT_DATA;
-	if (rest.nr > 1) {
-		rc = cmd_usage("redirect", "one noderange at most");
+	rc = planned_nodes(ctx, "redirect", &rest, 0, &p);
+	if (rc >= 0)
 		goto cleanup;
-	}
-	if (rest.nr) {
-		if (model_noderange(ctx->model, rest.v[0], &nodes, &unmatched, &ctx->err) < 0) {
-			rc = cmd_error(ctx, "redirect", EXIT_DATA);
-			goto cleanup;
-		}
-		if (unmatched.nr) {
-			err_set(&ctx->err, "no such nodes or groups: %s", unmatched.v[0]);
-			rc = cmd_error(ctx, "redirect", EXIT_DATA);
-			goto cleanup;
-		}
-	} else {
-		for (size_t i = 0; i < model_nodes(ctx->model)->nr; i++)
-			strvec_push(&nodes, model_nodes(ctx->model)->v[i]);
-	}
-	po.conf = ctx->conf;
-	if (plan_build(ctx->model, &nodes, &po, &p, &ctx->err) < 0) {
-		rc = cmd_error(ctx, "redirect", EXIT_DATA);
-		goto cleanup;
-	}
-	if (p.nerrors) {
-		for (size_t i = 0; i < p.nerrors; i++)
-			fprintf(stderr, "extnfs redirect: %s: %s\n", p.errors[i].node, p.errors[i].msg);
-		fprintf(stderr, "extnfs redirect: the plan has %zu problem(s); nothing changed\n", p.nerrors);
-		goto cleanup;
-	}
 	{
 		char *bak = cmd_backup_dir(ctx);
 		redirect_apply(&p, ctx->conf, bak, undo, dry, &r, &ctx->err);
@@ -114,7 +88,5 @@ cleanup:
 	redirect_report_release(&r);
 	plan_release(&p);
 	strvec_clear(&rest);
-	strvec_clear(&nodes);
-	strvec_clear(&unmatched);
 	return rc;
 }

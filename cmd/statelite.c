@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd/cmd.h"
+#include "cmd/planned.h"
 #include "model/model.h"
 #include "plan/plan.h"
 #include "remote/apply.h"
@@ -26,9 +27,8 @@ static const char desc[] =
 
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx)
 {
-	struct strvec rest = STRVEC_INIT, nodes = STRVEC_INIT, unmatched = STRVEC_INIT;
+	struct strvec rest = STRVEC_INIT;
 	struct plan p = { 0 };
-	struct plan_opts po = { 0, NULL };
 	struct statelite_report sr = { 0 };
 	int prepare = 0, dry = 0, rc;
 	const struct opt opts[] = {
@@ -45,35 +45,9 @@ int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = cmd_usage("statelite", "say --prepare");
 		goto cleanup;
 	}
-	if (rest.nr > 1) {
-		rc = cmd_usage("statelite", "one noderange at most");
+	rc = planned_nodes(ctx, "statelite", &rest, 0, &p);
+	if (rc >= 0)
 		goto cleanup;
-	}
-	if (rest.nr) {
-		if (model_noderange(ctx->model, rest.v[0], &nodes, &unmatched, &ctx->err) < 0) {
-			rc = cmd_error(ctx, "statelite", EXIT_DATA);
-			goto cleanup;
-		}
-		if (unmatched.nr) {
-			err_set(&ctx->err, "no such nodes or groups: %s", unmatched.v[0]);
-			rc = cmd_error(ctx, "statelite", EXIT_DATA);
-			goto cleanup;
-		}
-	} else {
-		for (size_t i = 0; i < model_nodes(ctx->model)->nr; i++)
-			strvec_push(&nodes, model_nodes(ctx->model)->v[i]);
-	}
-	po.conf = ctx->conf;
-	if (plan_build(ctx->model, &nodes, &po, &p, &ctx->err) < 0) {
-		rc = cmd_error(ctx, "statelite", EXIT_DATA);
-		goto cleanup;
-	}
-	if (p.nerrors) {
-		for (size_t i = 0; i < p.nerrors; i++)
-			fprintf(stderr, "extnfs statelite: %s: %s\n", p.errors[i].node, p.errors[i].msg);
-		fprintf(stderr, "extnfs statelite: the plan has %zu problem(s); nothing created\n", p.nerrors);
-		goto cleanup;
-	}
 	statelite_prepare(&p, ctx->conf, dry, &sr, &ctx->err);
 	for (size_t i = 0; i < sr.lines.nr; i++) {
 		if (starts_with(sr.lines.v[i], "failed: "))
@@ -99,7 +73,5 @@ cleanup:
 	statelite_report_release(&sr);
 	plan_release(&p);
 	strvec_clear(&rest);
-	strvec_clear(&nodes);
-	strvec_clear(&unmatched);
 	return rc;
 }
