@@ -43,18 +43,15 @@ static const char desc[] =
 	"reload fails the previous file is put back. Unchanged exports are neither\n"
 	"written nor reloaded. --dry-run says what --apply would do.";
 
-/* The one server of the plan, or NULL (none, or more than one). */
+/* The one server of the plan, or NULL (none, or more than one: *count says). */
 static const char *only_server(const struct plan *p, int *count)
 {
 	const char *s = NULL;
 
 	*count = 0;
-	for (size_t i = 0; i < p->nexports; i++)
+	for (size_t i = 0; i < p->nexports; i++) /* sorted by server */
 		if (!s || strcmp(s, p->exports[i].server)) {
-			if (!s || !*count)
-				(*count)++;
-			else if (strcmp(s, p->exports[i].server))
-				(*count)++;
+			(*count)++;
 			s = p->exports[i].server;
 		}
 	return *count == 1 ? s : NULL;
