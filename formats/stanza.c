@@ -342,13 +342,8 @@ static int splice(struct stanza_file *f, size_t off, size_t del, const char *ins
 	struct stanza_file n = STANZA_FILE_INIT;
 	struct err pe = ERR_INIT;
 
-	if (off > f->text.len || del > f->text.len - off)
-		die_bug("stanza splice out of range");
 	n.name = f->name;
-	strbuf_grow(&n.text, st_add(f->text.len - del, ins_len));
-	strbuf_add(&n.text, f->text.buf, off);
-	strbuf_add(&n.text, ins, ins_len);
-	strbuf_add(&n.text, f->text.buf + off + del, f->text.len - off - del);
+	strbuf_splice(&n.text, &f->text, off, del, ins, ins_len);
 	if (parse_text(&n, &pe) < 0) {
 		err_set(e, "cannot edit '%s': the result would not parse: %s", fname(f),
 			pe.msg.buf);

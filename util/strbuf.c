@@ -133,6 +133,18 @@ void strbuf_addquoted(struct strbuf *sb, const char *s, size_t len)
 	}
 }
 
+void strbuf_splice(struct strbuf *sb, const struct strbuf *src, size_t off, size_t del,
+		   const char *ins, size_t ins_len)
+{
+	if (off > src->len || del > src->len - off)
+		die_bug("strbuf_splice out of range");
+	strbuf_reset(sb);
+	strbuf_grow(sb, st_add(src->len - del, ins_len));
+	strbuf_add(sb, src->buf, off);
+	strbuf_add(sb, ins, ins_len);
+	strbuf_add(sb, src->buf + off + del, src->len - off - del);
+}
+
 void strbuf_rtrim(struct strbuf *sb)
 {
 	size_t n = sb->len;

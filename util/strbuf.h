@@ -36,6 +36,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends s, showing control bytes and non-ASCII as C escapes (\n, \x01). */
 void strbuf_addquoted(struct strbuf *sb, const char *s, size_t len);
+/*
+ * Sets sb to src with the del bytes at off replaced by the ins_len bytes of
+ * ins (an edit of a text buffer); aborts when the range is outside src.
+ */
+void strbuf_splice(struct strbuf *sb, const struct strbuf *src, size_t off, size_t del,
+		   const char *ins, size_t ins_len);
 /* Removes trailing blanks (space, tab, CR, LF). */
 void strbuf_rtrim(struct strbuf *sb);
 
