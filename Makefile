@@ -32,6 +32,12 @@ endif
 
 LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsqlite3 -ljansson -lpcre2-8 -linih -lxxhash) -pthread
 
+# libnfs (the nfs:// backend and the probe) unless portable: the SNs run AIX.
+ifneq ($(PORTABLE),1)
+CPPFLAGS += -DHAVE_LIBNFS=1
+LIBS += $(shell pkg-config --libs libnfs 2>/dev/null || echo -lnfs)
+endif
+
 SRC_DIRS := util formats model plan sync exports redirect check remote cmd
 LIB_SRC  := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC))
