@@ -55,6 +55,12 @@
 #   netns_pids NAME            the pids of every process in the host's
 #                              network namespace
 #   netns_teardown             everything, in order; registered at exit
+#   netns_sweep                the namespaces of runs whose shell is gone
+#                              (killed with SIGKILL): their processes killed
+#                              by pid, the namespaces deleted; netns_setup
+#                              calls it
+#
+# Every function is safe under set -e (test bodies run with it).
 #
 # ssh: $TRASH/bin/ssh (first in PATH) runs OpenSSH with -F
 # $NETNS_SSH_CONFIG (the test's key, no host key checks, user root), so
@@ -82,10 +88,24 @@ netns_name() { echo "$NETNS_PREFIX-$1"; }
 netns_ip() { cat "$NETNS_DIR/$1/ip"; }
 
 # The holder: the process whose mount namespace and root are the host's.
-_netns_holder() { cat "$NETNS_DIR/$1/holder.pid" 2>/dev/null; }
+_netns_holder() { cat "$NETNS_DIR/$1/holder.pid" 2>/dev/null || :; }
+
+netns_sweep() {
+	for _ns in $(ip netns list | awk '/^extnfs[0-9]+-/ {print $1}'); do
+		_id=${_ns#extnfs}
+		_id=${_id%%-*}
+		[ "$_id" != "$NETNS_ID" ] || continue
+		kill -0 "$_id" 2>/dev/null && continue
+		_pids=$(ip netns pids "$_ns")
+		[ -z "$_pids" ] || kill -9 $_pids 2>/dev/null || :
+		ip netns del "$_ns" || :
+	done
+	return 0
+}
 
 netns_setup() {
 	_mn=$(netns_name mn)
+	netns_sweep
 	mkdir -p "$NETNS_DIR/ssh" "$NETNS_DIR/mn" &&
 		echo "$NETNS_MN_IP" >"$NETNS_DIR/mn/ip" &&
 		ip netns add "$_mn" &&
@@ -312,14 +332,14 @@ _netns_alive() {
 _netns_kill() {
 	[ -s "$1" ] || return 0
 	for _p in $(cat "$1"); do
-		kill "$_p" 2>/dev/null
+		kill "$_p" 2>/dev/null || :
 	done
 	for _p in $(cat "$1"); do
 		for _i in $(seq 1 50); do
 			_netns_alive "$_p" || break
 			sleep 0.1
 		done
-		kill -9 "$_p" 2>/dev/null
+		kill -9 "$_p" 2>/dev/null || :
 	done
 	rm -f "$1"
 }
@@ -337,7 +357,7 @@ netns_stop() {
 }
 
 netns_pids() {
-	ip netns pids "$(netns_name "$1")" 2>/dev/null
+	ip netns pids "$(netns_name "$1")" 2>/dev/null || :
 }
 
 netns_del() {
@@ -348,12 +368,12 @@ netns_del() {
 	for _i in 1 2 3; do
 		_pids=$(netns_pids "$_n")
 		[ -n "$_pids" ] || break
-		kill -9 $_pids 2>/dev/null
+		kill -9 $_pids 2>/dev/null || :
 		sleep 0.1
 	done
 	_netns_kill "$NETNS_DIR/$_n/holder.pid"
 	# its veth pair goes with the namespace
-	ip netns del "$_ns" 2>/dev/null
+	ip netns del "$_ns" 2>/dev/null || :
 	rm -f "$NETNS_DIR/$_n/netns"
 	return 0
 }
