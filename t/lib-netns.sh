@@ -16,9 +16,11 @@
 # host sees at the real paths (TREE/install as /install, ...). Its daemons
 # and netns_exec run in one private mount namespace, chrooted into a tmpfs
 # that holds bind mounts of the machine's own top-level entries, the
-# tree's directories, and a private /run (so each host has its own rpcbind
-# lock and /run/sshd). The machine's root filesystem is never written: the
-# mounts live and die with the host's processes.
+# tree's directories, a private /run (so each host has its own rpcbind
+# lock and /run/sshd) and an empty /root (root's home: ssh sessions on the
+# host never run the machine's dotfiles, nor leave their state there). The
+# machine's root filesystem is never written: the mounts live and die with
+# the host's processes.
 #
 #   test_have_prereq NETNS     root, ip, unshare, nsenter, chroot, nc,
 #                              sshd, ssh-keygen, ganesha.nfsd, rpcbind,
@@ -90,6 +92,17 @@ netns_ip() { cat "$NETNS_DIR/$1/ip"; }
 # The holder: the process whose mount namespace and root are the host's.
 _netns_holder() { cat "$NETNS_DIR/$1/holder.pid" 2>/dev/null || :; }
 
+# The OpenSSH client in PATH, not a wrapper like ours (an enclosing test
+# may have put its own first)
+_netns_real_ssh() {
+	_IFS=$IFS
+	IFS=:
+	for _d in $PATH; do
+		[ -x "$_d/ssh" ] && [ "$(head -c 2 "$_d/ssh")" != "#!" ] && { echo "$_d/ssh"; break; }
+	done
+	IFS=$_IFS
+}
+
 netns_sweep() {
 	for _ns in $(ip netns list | awk '/^extnfs[0-9]+-/ {print $1}'); do
 		_id=${_ns#extnfs}
@@ -128,7 +141,7 @@ netns_setup() {
 		LogLevel ERROR
 		ConnectTimeout 10
 	EOF
-	printf '#!/bin/sh\nexec %s -F "%s" "$@"\n' "$(command -v ssh)" "$NETNS_SSH_CONFIG" >"$TRASH/bin/ssh" &&
+	printf '#!/bin/sh\nexec %s -F "%s" "$@"\n' "$(_netns_real_ssh)" "$NETNS_SSH_CONFIG" >"$TRASH/bin/ssh" &&
 		chmod +x "$TRASH/bin/ssh"
 }
 
@@ -147,6 +160,8 @@ _NETNS_MKROOT='
 		elif [ "$n" = run ]; then
 			mkdir "$R/run" && mount -t tmpfs -o mode=0755 extnfs-run "$R/run"
 			mkdir -m 0755 "$R/run/sshd" "$R/run/lock"
+		elif [ "$n" = root ]; then
+			mkdir "$R/root" && mount -t tmpfs -o mode=0700 extnfs-home "$R/root"
 		elif [ -d "$e" ]; then
 			mkdir "$R/$n" && mount --rbind "$e" "$R/$n"
 		elif [ -f "$e" ]; then
@@ -184,7 +199,7 @@ netns_add() {
 	ip netns exec "$_ns" unshare -m --propagation private sh -c "$_NETNS_MKROOT" sh \
 		"$NETNS_DIR/$_n/root" "$_tree" "$NETNS_DIR/$_n/ready" </dev/null >"$NETNS_DIR/$_n/holder.log" 2>&1 &
 	echo $! >"$NETNS_DIR/$_n/holder.pid"
-	for _i in $(seq 1 100); do
+	for _i in $(seq 1 600); do
 		[ -e "$NETNS_DIR/$_n/ready" ] && return 0
 		kill -0 $! 2>/dev/null || break
 		sleep 0.05
@@ -240,9 +255,9 @@ _netns_daemon() {
 }
 
 # _netns_wait_tcp NAME IP PORT: until something accepts on IP:PORT, seen
-# from the MN (10 s at most)
+# from the MN (30 s at most: the machine may be busy)
 _netns_wait_tcp() {
-	for _i in $(seq 1 100); do
+	for _i in $(seq 1 300); do
 		netns_exec mn nc -z -w 1 "$2" "$3" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -303,7 +318,7 @@ netns_nfs_start() {
 		done &&
 		_netns_daemon "$_n" nfs ganesha.nfsd -F -f "$_d/ganesha.conf" -L "$_d/ganesha.log" \
 			-p "$_d/ganesha.pidfile" || return 1
-	for _i in $(seq 1 100); do
+	for _i in $(seq 1 150); do
 		if netns_exec mn rpcinfo -t "$_ip" 100003 3 >/dev/null 2>&1; then
 			kill -0 "$(tail -n 1 "$_d/nfs.pid")" 2>/dev/null && return 0
 			break
