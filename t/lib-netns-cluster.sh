@@ -42,14 +42,15 @@ netns_served() { echo "$NETNS_SERVED_PREFIX$1"; }
 netns_cluster_nodes() { echo cn001 cn002 cn003 cn004 cn005 cn006 cn007 cn008; }
 
 netns_cluster_setup() {
+	mkdir -p netns-tables srv/install srv/statelite srv/stateliteroot &&
+		cat >netns-tables/hosts.csv <<-EOF || return 1
+	#node,ip,hostnames,otherinterfaces,comments,disable
+	"compute","|\D+(\d+)|$NETNS_NET.(100+\$1)|",,,,
+	"sn1","$NETNS_NET.11",,,,
+	"sn2","$NETNS_NET.12",,,,
+	"extnfs1","$NETNS_SERVER_IP","extnfs1.cluster.example",,,
+	EOF
 	import_sample &&
-		mkdir -p netns-tables && cat >netns-tables/hosts.csv <<-EOF &&
-		#node,ip,hostnames,otherinterfaces,comments,disable
-		"compute","|\D+(\d+)|$NETNS_NET.(100+\$1)|",,,,
-		"sn1","$NETNS_NET.11",,,,
-		"sn2","$NETNS_NET.12",,,,
-		"extnfs1","$NETNS_SERVER_IP","extnfs1.cluster.example",,,
-		EOF
 		extnfs import netns-tables/hosts.csv >/dev/null &&
 		make_sn_trees &&
 		node_files sn1 cn001 $NETNS_NET.101 root &&
@@ -58,16 +59,18 @@ netns_cluster_setup() {
 		node_files sn2 cn005 $NETNS_NET.105 root &&
 		node_files sn2 cn006 $NETNS_NET.106 71Bsr &&
 		node_files sn2 cn007 $NETNS_NET.107 71Bsl &&
-		node_files sn2 cn008 $NETNS_NET.108 71Bsl &&
-		mkdir -p srv/install srv/statelite srv/stateliteroot || return 1
-	# Ganesha 4.3 started without exports ignores SIGHUP: seed one (apply
-	# replaces the file)
-	cat >"$NETNS_EXPORTS" <<-EOF &&
-	EXPORT { Export_Id = 1; Path = "$NETNS_SERVED_PREFIX/install"; Pseudo = "/seed";
-		Access_Type = None; FSAL { Name = VFS; }
-		CLIENT { Clients = $NETNS_MN_IP; Access_Type = RO; } }
-	EOF
-		netns_setup &&
+		node_files sn2 cn008 $NETNS_NET.108 71Bsl || return 1
+	# Ganesha 4.3 started without exports ignores SIGHUP: seed the server's
+	# top directories, writable by the MN and the SNs as root (what an
+	# nfs:// dest needs before apply writes its exports; apply replaces them)
+	_id=1
+	for _top in install statelite stateliteroot; do
+		echo "EXPORT { Export_Id = $_id; Path = \"$NETNS_SERVED_PREFIX/$_top\"; Pseudo = \"/seed/$_top\";"
+		echo "	Access_Type = None; Squash = No_Root_Squash; FSAL { Name = VFS; }"
+		echo "	CLIENT { Clients = $NETNS_MN_IP, $NETNS_NET.11, $NETNS_NET.12; Access_Type = RW; } }"
+		_id=$((_id + 1))
+	done >"$NETNS_EXPORTS" || return 1
+	netns_setup &&
 		netns_add srv $NETNS_SERVER_IP "$TRASH/srv" &&
 		netns_add sn1 $NETNS_NET.11 "$TRASH/sn1" &&
 		netns_add sn2 $NETNS_NET.12 "$TRASH/sn2" &&

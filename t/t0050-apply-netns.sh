@@ -37,7 +37,11 @@ test_expect_success NETNS 'each daemon lives in its host: network and mount name
 	test ! -e /install &&
 	netns_exec srv test -d /install -a -d /stateliteroot &&
 	# the SNs sshd answer only on their address, nothing from the root namespace
-	test_must_fail nc -z -w 1 $NETNS_NET.11 22 2>/dev/null
+	test_must_fail nc -z -w 1 $NETNS_NET.11 22 2>/dev/null &&
+	# the seed exports: the SNs may mount the server, a node may not
+	netns_exec sn2 nfs-ls nfs://$NETNS_SERVER_IP$(netns_served /install) >/dev/null &&
+	! netns_exec cn001 nfs-ls nfs://$NETNS_SERVER_IP$(netns_served /install) 2>err &&
+	grep "MNT3ERR_ACCES" err
 '
 
 test_expect_success NETNS 'apply over ssh fills the server from both SNs, prepares statelite, exports' '
