@@ -47,7 +47,9 @@
 #   netns_nfs_start NAME EXPORTS_FILE
 #                              rpcbind and ganesha.nfsd (standard ports,
 #                              bound to the host's address) serving the
-#                              %included EXPORTS_FILE; waits until it answers
+#                              %included EXPORTS_FILE; waits until it answers;
+#                              on any host with a tree (the server, or an
+#                              SN's own NFS service for a failover drill)
 #   netns_nfs_pidfile NAME     Ganesha's pid file (reload = sighup)
 #   netns_stop NAME [SERVICE...]
 #                              stops the host's services (sshd, nfs, which

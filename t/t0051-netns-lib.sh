@@ -75,6 +75,25 @@ test_expect_success NETNS 'failover drill: stopping a host s sshd refuses ssh, t
 	test "$(netns_ssh hosta cat /install/nim/who)" = a
 '
 
+test_expect_success NETNS 'an SN serving NFS too (its own rpcbind): all its services stop at once' '
+	cat >exports-a <<-EOF &&
+	EXPORT { Export_Id = 1; Path = "/install"; Pseudo = "/install"; Access_Type = None;
+		FSAL { Name = VFS; } CLIENT { Clients = $NETNS_NET.101; Access_Type = RO; } }
+	EOF
+	netns_nfs_start hosta "$TRASH/exports-a" &&
+	netns_exec cn001 nfs-cat nfs://$NETNS_NET.21/install/nim/who >out &&
+	echo a >want && test_cmp want out &&
+	! netns_exec cn003 nfs-cat nfs://$NETNS_NET.21/install/nim/who 2>err &&
+	grep MNT3ERR_ACCES err &&
+	# its rpcbind is not the machine'"'"'s, nor the other host'"'"'s
+	netns_exec hosta rpcinfo -p 127.0.0.1 | grep -w nfs &&
+	! netns_exec hostb rpcinfo -p 127.0.0.1 2>/dev/null | grep -w nfs &&
+	netns_stop hosta &&
+	test "$(netns_pids hosta)" = "$(cat netns/hosta/holder.pid)" &&
+	! netns_exec cn001 nfs-cat nfs://$NETNS_NET.21/install/nim/who 2>/dev/null &&
+	test_expect_code 255 netns_ssh hosta true 2>/dev/null
+'
+
 # A script using the library that dies midway ($1: how), in its own scratch
 # directory; it writes what it started to started.
 cat >child.sh <<'EOF'
