@@ -8,28 +8,31 @@
 # in 192.0.2.0/24 (192.0.2.2, gateway 192.0.2.1), so the MN is a namespace
 # too ("mn", 192.0.2.1), and the bridge lives in it. The MN keeps the
 # machine's filesystem (it is the root mount namespace), so extnfs runs
-# there exactly as on the machine: netns_exec mn extnfs ... Names are
-# unique per run (derived from the test shell's pid) and every address
-# lives inside this run's namespaces, so parallel runs never collide.
+# there exactly as on the machine: netns_exec mn extnfs ... Namespaces
+# are named extnfs<pid of the test shell>-<host>; the bridge (xbr0) and the
+# hosts' veth ends (xv<last octet>) live inside this run's MN namespace,
+# as do all the addresses, so parallel runs never collide.
 #
 # A host may have a root tree: a directory whose top-level directories the
 # host sees at the real paths (TREE/install as /install, ...). Its daemons
 # and netns_exec run in one private mount namespace, chrooted into a tmpfs
 # that holds bind mounts of the machine's own top-level entries, the
 # tree's directories, a private /run (so each host has its own rpcbind
-# lock and /run/sshd) and an empty /root (root's home: ssh sessions on the
-# host never run the machine's dotfiles, nor leave their state there). The
-# machine's root filesystem is never written: the mounts live and die with
-# the host's processes.
+# lock and /run/sshd), an empty /root (root's home: ssh sessions on the
+# host never run the machine's dotfiles, nor leave their state there) and
+# empty /mnt and /media. The machine's root filesystem is never written:
+# the mounts live and die with the host's processes. A host without a tree
+# (a node, the MN) runs in the machine's filesystem: a node's probe runs
+# the build's extnfs as it is.
 #
 #   test_have_prereq NETNS     root, ip, unshare, nsenter, chroot, nc,
 #                              sshd, ssh-keygen, ganesha.nfsd, rpcbind,
 #                              nfs-ls
 #   netns_setup                the MN's namespace with the bridge and
 #                              $NETNS_MN_IP (192.0.2.1); the test's ssh keys
-#   netns_add NAME IP [TREE]   a host: namespace, veth into the bridge,
-#                              IP/24, loopback up; with TREE, its private
-#                              mount namespace (see above)
+#   netns_add NAME IP [TREE]   a host (after netns_setup): namespace, veth
+#                              into the bridge, IP/24, loopback up; with
+#                              TREE, its private mount namespace (above)
 #   netns_add_nodes NODE...    netns_add for nodes, addresses from
 #                              $NETNS_NET.$NETNS_NODE_IP0 (192.0.2.101) on
 #   netns_del NAME             kills every process of the host (by pid),
@@ -39,8 +42,9 @@
 #   netns_exec NAME CMD...     runs CMD on the host: in its network
 #                              namespace, and in its mount namespace and
 #                              root when it has a tree (mn: the MN)
-#   netns_bind NAME SRC DST    one more bind mount in a host's root (DST
-#                              must exist there, or be a new top-level dir)
+#   netns_bind NAME SRC DST    one more bind mount in a host's root: SRC
+#                              as the machine names it, DST an existing
+#                              directory there or a new top-level one
 #   netns_sshd_start NAME      sshd on the host's address, port 22, host
 #                              and client keys made by the test
 #   netns_ssh NAME CMD...      ssh from the MN to the host, as extnfs does
@@ -164,6 +168,8 @@ _NETNS_MKROOT='
 			mkdir -m 0755 "$R/run/sshd" "$R/run/lock"
 		elif [ "$n" = root ]; then
 			mkdir "$R/root" && mount -t tmpfs -o mode=0700 extnfs-home "$R/root"
+		elif [ "$n" = mnt ] || [ "$n" = media ]; then
+			mkdir "$R/$n"
 		elif [ -d "$e" ]; then
 			mkdir "$R/$n" && mount --rbind "$e" "$R/$n"
 		elif [ -f "$e" ]; then
