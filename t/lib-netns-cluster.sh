@@ -19,6 +19,11 @@
 #   mn CMD...             runs CMD on the MN (extnfs, ssh, nfs-ls...)
 #   netns_served PATH     the path a node mounts for the plan's PATH
 #   netns_cluster_nodes   the eight node names
+#   netns_cluster_redirect_local [ARGS]
+#                         extnfs redirect ARGS with the SNs' trees reached
+#                         as the local paths they are on this machine
+#                         (netns-local.conf), while this build's redirect
+#                         does not run over ssh
 #
 # The server's destination is one setting, $NETNS_SERVER_DEST: a path the
 # MN and the SNs both see ($TRASH/srv, as if the server were NFS-mounted
@@ -96,4 +101,15 @@ netns_cluster_setup() {
 	resolve = yes
 	admin = $NETNS_NET.11,$NETNS_NET.12
 	EOF
+	cat >netns-local.conf <<-EOF &&
+	[host sn1]
+	root = $TRASH/sn1
+	[host sn2]
+	root = $TRASH/sn2
+	EOF
+		sed -n "/^\[server /,\$p" extnfs.conf >>netns-local.conf
+}
+
+netns_cluster_redirect_local() {
+	mn extnfs --config netns-local.conf redirect "$@"
 }

@@ -202,4 +202,18 @@ test_expect_success NETNS 'the SN back: the next apply syncs nothing more' '
 	grep "^extnfs1: exports unchanged (not reloaded)$" out
 '
 
+test_expect_success NETNS 'redirect edits made on the SNs reach the server with the next apply' '
+	netns_cluster_redirect_local >out &&
+	grep "^21 file(s) changed, 0 unchanged, 0 failed$" out &&
+	mn extnfs --config extnfs.conf apply >out 2>err || :
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; [1-9][0-9]* change(s)$" out &&
+	grep "nodename	= extnfs1" sn1/install/nim/root/71Bcosi_root/cn001/etc/filesystems &&
+	for f in root/71Bcosi_root/cn005/etc/filesystems root/71Bcosi_root/cn005/etc/hosts \
+		shared_root/71Bsl_shared_root/etc/.client_data/filesystems.cn007; do
+		test_cmp sn2/install/nim/$f srv/install/nim/$f || exit 1
+	done &&
+	grep "^$NETNS_SERVER_IP extnfs1" srv/install/nim/root/71Bcosi_root/cn005/etc/hosts &&
+	grep "^export SPOT=extnfs1:" sn2/tftpboot/$NETNS_NET.105.info
+'
+
 test_done
