@@ -23,7 +23,7 @@ test_expect_success NETNS 'each daemon lives in its host: network and mount name
 			pid=$(cat netns/$h/$svc.pid) &&
 			test "$(readlink /proc/$pid/ns/net)" = "$want" &&
 			test "$(readlink /proc/$pid/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" &&
-			netns_pids $h | grep -qx "$pid" || return 1
+			netns_pids $h | grep -qx "$pid" || exit 1
 		done
 	done &&
 	test "$(cat /proc/$(cat netns/sn1/sshd.pid)/comm)" = sshd &&
@@ -36,7 +36,7 @@ test_expect_success NETNS 'each daemon lives in its host: network and mount name
 	test_must_fail mn ssh $NETNS_NET.12 test -e /install/nim/root/71Bcosi_root/cn001 &&
 	test ! -e /install &&
 	netns_exec srv test -d /install -a -d /stateliteroot &&
-	# the SNs sshd answer only on their address, nothing from the root namespace
+	# the root namespace (the machine) does not reach the cluster
 	test_must_fail nc -z -w 1 $NETNS_NET.11 22 2>/dev/null &&
 	# the seed exports: the SNs may mount the server, a node may not
 	netns_exec sn2 nfs-ls nfs://$NETNS_SERVER_IP$(netns_served /install) >/dev/null &&

@@ -61,7 +61,7 @@ test_expect_success NETNS 'a host with a tree sees it at the real paths; the mac
 	test "$(netns_exec hosta stat -c %d:%i /run)" != "$(netns_exec hostb stat -c %d:%i /run)"
 '
 
-test_expect_success NETNS 'failover drill: stopping a host s sshd refuses ssh, the host stays; it starts again' '
+test_expect_success NETNS 'failover drill: sshd stopped on a host refuses ssh, the host stays; it starts again' '
 	netns_sshd_start hosta &&
 	test "$(netns_ssh hosta cat /install/nim/who)" = a &&
 	pid=$(cat netns/hosta/sshd.pid) &&
