@@ -19,6 +19,12 @@
 #   mn CMD...             runs CMD on the MN (extnfs, ssh, nfs-ls...)
 #   netns_served PATH     the path a node mounts for the plan's PATH
 #   netns_cluster_nodes   the eight node names
+#   netns_cluster_sn_nfs SN NODE...
+#                         the SN's own NFS service (rpcbind, Ganesha on its
+#                         address) for nodes left on it, as in the sample
+#                         cn002 on sn1: each node's 71Bcosi root rw, the
+#                         71Bcosi SPOT ro, to the node's address only; the
+#                         failover drill stops it with netns_stop SN
 #   netns_cluster_redirect_local [ARGS]
 #                         extnfs redirect ARGS with the SNs' trees reached
 #                         as the local paths they are on this machine
@@ -112,4 +118,28 @@ netns_cluster_setup() {
 
 netns_cluster_redirect_local() {
 	mn extnfs --config netns-local.conf redirect "$@"
+}
+
+netns_cluster_sn_nfs() {
+	_sn=$1
+	shift
+	_ips= _id=1
+	for _node in "$@"; do
+		_ip=$(netns_ip "$_node") || return 1
+		_ips="$_ips${_ips:+, }$_ip"
+		cat <<-EOF
+		EXPORT { Export_Id = $_id; Path = "/install/nim/root/71Bcosi_root/$_node";
+			Pseudo = "/install/nim/root/71Bcosi_root/$_node"; Access_Type = None;
+			Squash = No_Root_Squash; FSAL { Name = VFS; }
+			CLIENT { Clients = $_ip; Access_Type = RW; } }
+		EOF
+		_id=$((_id + 1))
+	done >"$TRASH/$_sn-exports.conf" &&
+		cat >>"$TRASH/$_sn-exports.conf" <<-EOF &&
+		EXPORT { Export_Id = $_id; Path = "/install/nim/spot/71Bcosi/usr";
+			Pseudo = "/install/nim/spot/71Bcosi/usr"; Access_Type = None;
+			Squash = No_Root_Squash; FSAL { Name = VFS; }
+			CLIENT { Clients = $_ips; Access_Type = RO; } }
+		EOF
+		netns_nfs_start "$_sn" "$TRASH/$_sn-exports.conf"
 }

@@ -4,7 +4,9 @@
 # the MN and eight nodes, each at its own 192.0.2.x address. apply fills
 # the server from both SNs, the server exports exactly the plan to exactly
 # the planned nodes (proved by mounting from every node's namespace), and
-# a second apply changes nothing.
+# a second apply changes nothing. Then: an SN with sshd down, redirect
+# edits carried to the server, and a failover drill (sn1 stopped: its moved
+# nodes still mount from the server, cn002 left on sn1 cannot).
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-tree.sh"
 . "$TEST_DIRECTORY/lib-netns-cluster.sh"
@@ -202,6 +204,25 @@ test_expect_success NETNS 'the SN back: the next apply syncs nothing more' '
 	grep "^extnfs1: exports unchanged (not reloaded)$" out
 '
 
+# With a local dest, apply writes behind Ganesha'"'"'s back: Ganesha serves
+# what it had cached (attributes, handles) until its cache expires. With an
+# nfs:// dest the writes go through it and this must pass.
+served_fresh='
+	f=/install/nim/root/71Bcosi_root/cn005/etc/motd &&
+	netns_exec cn005 nfs-cat nfs://$NETNS_SERVER_IP$(netns_served ${f%/etc/motd})/etc/motd >out &&
+	test_cmp sn2$f out &&
+	echo "motd cn005 v3" >sn2$f &&
+	mn extnfs --config extnfs.conf apply >apply.out 2>&1 || :
+	test_cmp sn2$f srv$f &&
+	netns_exec cn005 nfs-cat nfs://$NETNS_SERVER_IP$(netns_served ${f%/etc/motd})/etc/motd >out &&
+	test_cmp sn2$f out
+'
+if [ -n "$NETNS_SERVED_PREFIX" ]; then
+	test_expect_failure 'a file apply changed is served fresh at once (local dest: Ganesha cache)' "$served_fresh"
+else
+	test_expect_success NETNS 'a file apply changed is served fresh at once' "$served_fresh"
+fi
+
 test_expect_success NETNS 'redirect edits made on the SNs reach the server with the next apply' '
 	netns_cluster_redirect_local >out &&
 	grep "^21 file(s) changed, 0 unchanged, 0 failed$" out &&
@@ -214,6 +235,20 @@ test_expect_success NETNS 'redirect edits made on the SNs reach the server with 
 	done &&
 	grep "^$NETNS_SERVER_IP extnfs1" srv/install/nim/root/71Bcosi_root/cn005/etc/hosts &&
 	grep "^export SPOT=extnfs1:" sn2/tftpboot/$NETNS_NET.105.info
+'
+
+test_expect_success NETNS 'failover: with sn1 down, its moved nodes still mount from the server, cn002 (left on sn1) cannot' '
+	netns_cluster_sn_nfs sn1 cn002 &&
+	netns_exec cn002 nfs-cat nfs://$NETNS_NET.11/install/nim/root/71Bcosi_root/cn002/etc/motd >out &&
+	echo "motd cn002" >want && test_cmp want out &&
+	netns_exec cn002 nfs-ls nfs://$NETNS_NET.11/install/nim/spot/71Bcosi/usr >/dev/null &&
+	! netns_exec cn001 nfs-ls nfs://$NETNS_NET.11/install/nim/root/71Bcosi_root/cn002 2>err &&
+	grep MNT3ERR_ACCES err &&
+	netns_stop sn1 &&
+	! netns_exec cn002 nfs-ls nfs://$NETNS_NET.11/install/nim/spot/71Bcosi/usr 2>/dev/null &&
+	netns_exec cn001 nfs-cat nfs://$NETNS_SERVER_IP$(netns_served /install/nim/spot/71Bcosi/usr)/lib/boot/unix_64 >out &&
+	echo "kernel 71Bcosi" >want && test_cmp want out &&
+	netns_exec cn003 nfs-ls nfs://$NETNS_SERVER_IP$(netns_served /install/nim/spot/71Bsl/usr) >/dev/null
 '
 
 test_done
