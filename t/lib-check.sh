@@ -2,14 +2,17 @@
 # by a real Ganesha on loopback (as in t0015), for the check and status
 # tests. Source after test-lib.sh, lib-ganesha.sh and lib-cluster.sh.
 
-# check_config [EXTRA-SERVER-LINES]: writes extnfs.conf and the seed exports file
+# check_config [EXTRA-SERVER-LINES [EXTRA-GLOBAL-LINES]]: writes extnfs.conf
+# and the seed exports file
 check_config() {
 	# Ganesha 4.3 started without any export ignores SIGHUP additions: seed one
-	cat >ext.conf <<-EOF &&
+	{ test -e ext.conf || cat >ext.conf; } <<-EOF &&
 	EXPORT { Export_Id = 1; Path = "$TRASH/ext"; Pseudo = "/seed"; Access_Type = None;
 		FSAL { Name = VFS; } CLIENT { Clients = 127.0.0.1; Access_Type = RO; } }
 	EOF
 	cat >extnfs.conf <<-EOF
+	[global]
+	${2:-}
 	[host sn1]
 	root = $TRASH/sn1
 	[host sn2]
@@ -26,16 +29,24 @@ check_config() {
 	EOF
 }
 
-# check_setup: model, SN trees, client files, configuration; Ganesha started; apply
-check_setup() {
-	import_sample &&
+# check_prepare [EXTRA-SERVER-LINES]: after import_sample, the SN trees, the
+# client files and the configuration
+check_prepare() {
 	make_sn_trees &&
 	make_client_files &&
 	mkdir ext &&
-	check_config "$@" &&
+	check_config "$@"
+}
+
+# check_apply: Ganesha started, apply done
+check_apply() {
 	ganesha_start "$TRASH/ext.conf" &&
 	extnfs --config extnfs.conf apply >apply.out 2>&1 &&
 	grep "^apply: done$" apply.out
+}
+
+check_setup() {
+	check_prepare "$@" && check_apply
 }
 
 # without_client FILE HOST PATH-SUFFIX: FILE's EXPORT block whose Path ends

@@ -14,6 +14,7 @@ Q="'"
 failures() { grep ": FAILED: " "$1"; }
 
 test_expect_success GANESHA 'setup: the sample cluster applied into a local Ganesha' '
+	import_sample &&
 	check_setup &&
 	cp ext.conf ext.conf.applied
 '
