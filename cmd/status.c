@@ -152,6 +152,7 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 		const struct tree_job *j = &p.jobs[i];
 		struct sync_rec rec = { 0 };
 		struct strbuf scope = STRBUF_INIT;
+		const char *from;
 		if (sync_record_get(ctx->db, j, &rec, &ctx->err) < 0) {
 			rc = cmd_error(ctx, "status", EXIT_DATA);
 			goto cleanup;
@@ -161,9 +162,11 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 		synced += rec.synced_at != 0;
 		drifted += starts_with(d.buf, "yes");
 		strvec_join(&j->include, ",", &scope);
+		/* the host it was last synced from (another primary then), else the planned one */
+		from = rec.synced_at && rec.src_host ? rec.src_host : j->src_host;
 		if (ctx->json) {
 			json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "kind", j->kind, "path", j->path,
-					      "scope", scope.buf, "server", j->server, "from", j->src_host, "synced",
+					      "scope", scope.buf, "server", j->server, "from", from, "synced",
 					      t.buf, "drift", d.buf);
 			if (rec.synced_at)
 				json_object_set_new(o, "synced_at", json_integer(rec.synced_at));
@@ -177,7 +180,7 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 			strbuf_addstr(&path, j->path);
 			if (scope.len)
 				strbuf_addf(&path, " (%s)", scope.buf);
-			printf("%-12s %-55s %-9s %-5s %-23s %s\n", j->kind, path.buf, j->server, j->src_host, t.buf,
+			printf("%-12s %-55s %-9s %-5s %-23s %s\n", j->kind, path.buf, j->server, from, t.buf,
 			       d.buf);
 			if (rec.last_state && strcmp(rec.last_state, "ok"))
 				printf("%-12s last attempt %s: %s\n", "", rec.last_state, rec.last_msg ? rec.last_msg : "");
