@@ -1,0 +1,30 @@
+# lib-nfs.sh: an NFS-Ganesha serving two exports for the nfs:// backend
+# tests. Source after test-lib.sh and lib-ganesha.sh. nfs_setup starts it:
+#   $TRASH/export  RW, Squash = No_Root_Squash (where copies go)
+#   $TRASH/squash  RW, Squash = Root_Squash (must be refused up front)
+# nfs_url PATH prints the URL of $TRASH/PATH with the test's ports.
+# NFS-Ganesha's VFS FSAL cannot set a symlink's own times, so trees are
+# compared with NFS_CMP (--ignore=link-mtime).
+
+NFS_CMP=--ignore=link-mtime
+
+nfs_setup() {
+	mkdir -p "$TRASH/export" "$TRASH/squash" &&
+	cat >"$TRASH/exports.conf" <<-EOF &&
+	EXPORT {
+		Export_Id = 1; Path = "$TRASH/export"; Pseudo = "/export";
+		Protocols = 3; Access_Type = RW; Squash = No_Root_Squash; SecType = sys;
+		FSAL { Name = VFS; }
+	}
+	EXPORT {
+		Export_Id = 2; Path = "$TRASH/squash"; Pseudo = "/squash";
+		Protocols = 3; Access_Type = RW; Squash = Root_Squash; SecType = sys;
+		FSAL { Name = VFS; }
+	}
+	EOF
+	ganesha_start "$TRASH/exports.conf"
+}
+
+nfs_url() {
+	echo "nfs://127.0.0.1$TRASH/$1?$GANESHA_URL_OPTS"
+}
