@@ -2352,7 +2352,8 @@ join:
 	}
 	/* a trusted manifest of a run that changed nothing stays as it is */
 	if (o->db && !o->dry_run && (atomic_load(&g->marked) || !g->trusted || o->checksum)) {
-		if (manifest_save(g, !interrupted, e) < 0) {
+		bool lost = g->dest->ops->degraded && g->dest->ops->degraded(g->dest);
+		if (manifest_save(g, !interrupted && !lost, e) < 0) {
 			e->code = EXIT_DATA;
 			rc = -1;
 			goto out;

@@ -758,8 +758,10 @@ static int mount_export(struct nd *n, struct err *e)
 	struct strbuf exp = STRBUF_INIT;
 	struct err e2 = ERR_INIT;
 	struct conn *c = NULL;
+	struct timespec t0;
 	int rc = -1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	strbuf_addstr(&exp, n->url.path);
 	for (;;) {
 		char *slash;
@@ -767,6 +769,13 @@ static int mount_export(struct nd *n, struct err *e)
 		c = conn_open(n, exp.buf, &e2);
 		if (c)
 			break;
+		if (!strstr(e2.msg.buf, "MNT3ERR")) {
+			/* no answer (a server starting or restarting): again, up to timeout */
+			if (since(&t0) + 1 > n->url.timeout)
+				break;
+			sleep(1);
+			continue;
+		}
 		if (!strcmp(exp.buf, "/"))
 			break;
 		slash = strrchr(exp.buf, '/');
@@ -1184,16 +1193,22 @@ static int rename_(struct dest *d, struct dest_dir *from_dir, const char *from_n
 	return rc;
 }
 
+/* e may be NULL: the engine removes leftovers without caring why that failed. */
 static int unlink_(struct dest *d, struct dest_dir *dir, const char *name, struct err *e)
 {
 	struct nd *n = ND(d);
-	struct conn *c = conn_get(n, e);
-	int rc;
+	struct err tmp = ERR_INIT;
+	struct conn *c;
+	int rc = -1;
 
-	if (!c)
-		return -1;
-	rc = remove_fh(n, c, &dir->fh, name, e);
-	conn_put(n, c);
+	if (!e)
+		e = &tmp;
+	c = conn_get(n, e);
+	if (c) {
+		rc = remove_fh(n, c, &dir->fh, name, e);
+		conn_put(n, c);
+	}
+	err_release(&tmp);
 	return rc;
 }
 
@@ -1307,6 +1322,8 @@ static int64_t read_(struct dest *d, struct dest_file *f, void *buf, size_t len,
 	struct nd *n = ND(d);
 	size_t done = 0;
 
+	if (f->c->dead)
+		return down_fail(n, e);
 	while (done < len) {
 		struct call call = CALL_INIT(f->c);
 		READ3args a;
@@ -1367,6 +1384,8 @@ static void write_cb(struct rpc_context *rpc, int status, void *data, void *priv
 /* Waits until at most max WRITEs are in flight on f's connection. */
 static int drain(struct nd *n, struct dest_file *f, int max, struct err *e)
 {
+	if (f->c->dead)
+		return down_fail(n, e);
 	if (f->c->inflight > max)
 		clock_gettime(CLOCK_MONOTONIC, &f->c->progress);
 	while (f->c->inflight > max)
@@ -1550,6 +1569,11 @@ static void release(struct dest *d)
 	free(n);
 }
 
+static bool degraded(struct dest *d)
+{
+	return atomic_load(&ND(d)->down);
+}
+
 static const struct dest_ops nfs_ops = {
 	.name = "nfs",
 	.open_root = open_root,
@@ -1576,6 +1600,7 @@ static const struct dest_ops nfs_ops = {
 	.fsetattr = fsetattr,
 	.fsync = fsync_,
 	.close = close_,
+	.degraded = degraded,
 	.release = release,
 };
 

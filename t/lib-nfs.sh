@@ -28,3 +28,23 @@ nfs_setup() {
 nfs_url() {
 	echo "nfs://127.0.0.1$TRASH/$1?$GANESHA_URL_OPTS"
 }
+
+# nfs_ganesha_kill: stops ganesha.nfsd at once (SIGKILL: a crash), not rpcbind
+nfs_ganesha_kill() {
+	_pid=$(cat "$GANESHA_DIR/ganesha.started") &&
+	kill -9 "$_pid" &&
+	while kill -0 "$_pid" 2>/dev/null; do sleep 0.1; done
+}
+
+# nfs_ganesha_restart: starts ganesha.nfsd again on the same configuration
+# and ports and waits until it answers (20 s at most)
+nfs_ganesha_restart() {
+	ganesha.nfsd -F -f "$GANESHA_DIR/ganesha.conf" -L "$GANESHA_DIR/ganesha.log" \
+		-p "$GANESHA_DIR/ganesha.pid" &
+	echo $! >"$GANESHA_DIR/ganesha.started"
+	for _i in $(seq 1 40); do
+		rpcinfo -n "$GANESHA_NFS_PORT" -t 127.0.0.1 100003 3 >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	return 1
+}
