@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "check/record.h"
 #include "cmd/planned.h"
 #include "plan/plan.h"
 #include "remote/apply.h"
@@ -44,6 +45,13 @@ int sync_run(struct cmd_ctx *ctx, const struct plan *p, unsigned fanout, bool dr
 	if (jobs_run(p, &ro, &res, &ctx->err) < 0) {
 		job_results_release(res, p->njobs);
 		return -1;
+	}
+	if (!dry) {
+		/* for 'extnfs status' and 'extnfs check': a failure here is only a warning */
+		struct err re = ERR_INIT;
+		if (sync_record(ctx->db, ctx->conf, p, res, &re) < 0)
+			fprintf(stderr, "extnfs sync: warning: cannot record the sync: %s\n", re.msg.buf);
+		err_release(&re);
 	}
 	if (ctx->json) {
 		json_t *a = json_array(), *j;
