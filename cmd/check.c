@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +39,10 @@ static const char desc[] =
 	"makes sure another node's root and statelite directory refuse it. A probe\n"
 	"counts only from the node's own address: with [global] probe_exec each\n"
 	"node's probe runs under that command (%n the node, %i its address), e.g.\n"
-	"'ip netns exec %n-ns'; without it, nodes whose address is not on this host\n"
-	"are reported as not probed. --probe-node runs one node's probe here and\n"
-	"prints it as JSON (what probe_exec runs).\n"
+	"'ip netns exec %n-ns', up to [global] fanout at once; without it, nodes\n"
+	"whose address is not on this host are reported as not probed.\n"
+	"--probe-node runs one node's probe here and prints it as JSON (what\n"
+	"probe_exec runs).\n"
 	"Exit 0 when every node is ok, 6 when some node would not boot, 1 when\n"
 	"some node could not be checked.";
 
@@ -123,30 +125,42 @@ static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, st
 	strvec_clear(&words);
 }
 
-/* Runs one node's probe under probe_exec and takes its result. */
-static void probe_child(struct cmd_ctx *ctx, const char *node, struct check_report *r)
+struct kid {
+	pid_t pid;
+	int fd;
+	const char *node;
+	char *argv0;
+	struct strbuf out;
+};
+
+/* Starts node's probe under probe_exec, its stdout on k->fd. 0, or -1 (problem added). */
+static int kid_start(struct cmd_ctx *ctx, const char *node, struct kid *k, struct check_report *r)
 {
 	struct strvec av = STRVEC_INIT;
-	struct strbuf ip = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf ip = STRBUF_INIT;
 	struct err e = ERR_INIT;
-	int fds[2], status = 0;
-	pid_t pid;
+	int fds[2] = { -1, -1 }, rc = -1;
 
+	k->node = node;
+	k->pid = -1;
+	k->fd = -1;
+	strbuf_init(&k->out, 0);
 	model_attr(ctx->model, node, "hosts", "ip", &ip, &e);
 	probe_argv(ctx, node, ip.buf, &av);
+	k->argv0 = xstrdup(av.v[0]);
 	if (pipe(fds) < 0) {
 		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: pipe: %s", strerror(errno));
 		goto out;
 	}
 	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
+	k->pid = fork();
+	if (k->pid < 0) {
+		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: fork: %s", strerror(errno));
 		goto out;
 	}
-	if (pid == 0) {
+	if (k->pid == 0) {
 		close(fds[0]);
 		dup2(fds[1], 1);
 		close(fds[1]);
@@ -155,27 +169,87 @@ static void probe_child(struct cmd_ctx *ctx, const char *node, struct check_repo
 		_exit(127);
 	}
 	close(fds[1]);
-	for (;;) {
-		char buf[4096];
-		ssize_t n = read(fds[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		strbuf_add(&out, buf, (size_t)n);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!take_child(node, out.buf, r))
-		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: '%s ...' %s %d and printed no result",
-			  av.v[0], WIFEXITED(status) ? "exited with" : "was killed by signal",
-			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	k->fd = fds[0];
+	rc = 0;
 out:
 	strvec_clear(&av);
 	strbuf_release(&ip);
-	strbuf_release(&out);
 	err_release(&e);
+	return rc;
+}
+
+/* Reads what is there of k's output; at its end reaps k and takes its result. */
+static void kid_read(struct kid *k, struct check_report *r)
+{
+	char buf[4096];
+	ssize_t n = read(k->fd, buf, sizeof(buf));
+	int status = 0;
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n > 0) {
+		strbuf_add(&k->out, buf, (size_t)n);
+		return;
+	}
+	close(k->fd);
+	k->fd = -1;
+	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	k->pid = -1;
+	if (!take_child(k->node, k->out.buf, r))
+		check_add(r, k->node, "probe", CHECK_UNKNOWN, "not probed: '%s ...' %s %d and printed no result",
+			  k->argv0, WIFEXITED(status) ? "exited with" : "was killed by signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	strbuf_release(&k->out);
+	free(k->argv0);
+	k->argv0 = NULL;
+}
+
+/*
+ * Probes nodes under probe_exec, up to [global] fanout at once, each
+ * child's JSON result taken into r; a progress line on a terminal.
+ */
+static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, struct check_report *r)
+{
+	unsigned fanout = ctx->conf->fanout ? ctx->conf->fanout : 1;
+	struct kid *kids = xcalloc(fanout, sizeof(*kids));
+	struct pollfd *pfd = xcalloc(fanout, sizeof(*pfd));
+	bool tty = isatty(2) && !ctx->quiet;
+	size_t next = 0, done = 0;
+
+	for (unsigned i = 0; i < fanout; i++)
+		kids[i].fd = -1;
+	while (done < nodes->nr) {
+		nfds_t n = 0;
+		for (unsigned i = 0; i < fanout && next < nodes->nr; i++)
+			if (kids[i].fd < 0 && kid_start(ctx, nodes->v[next++], &kids[i], r) < 0) {
+				free(kids[i].argv0);
+				kids[i].argv0 = NULL;
+				done++;
+			}
+		for (unsigned i = 0; i < fanout; i++) {
+			pfd[i].fd = kids[i].fd;
+			pfd[i].events = POLLIN;
+			n += kids[i].fd >= 0;
+		}
+		if (!n)
+			continue;
+		if (poll(pfd, fanout, -1) < 0)
+			continue;
+		for (unsigned i = 0; i < fanout; i++)
+			if (kids[i].fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				kid_read(&kids[i], r);
+				if (kids[i].fd < 0) {
+					done++;
+					if (tty)
+						fprintf(stderr, "\rprobed %zu of %zu node(s)", done, nodes->nr);
+				}
+			}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	free(kids);
+	free(pfd);
 }
 
 /* --probe-node: one node probed here, its result as JSON on stdout. */
@@ -250,16 +324,18 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 			rc = cmd_error(ctx, "check", EXIT_DATA);
 			goto cleanup;
 		}
-		for (size_t i = 0; probe && i < sel.nodes.nr; i++) {
-			if (ctx->verbose)
-				fprintf(stderr, "probing %s\n", sel.nodes.v[i]);
-			if (ctx->conf->probe_exec)
-				probe_child(ctx, sel.nodes.v[i], &r);
-			else if (check_probe_node(&full, &o, sel.nodes.v[i], &r, &ctx->err) < 0) {
+		if (probe && ctx->conf->probe_exec)
+			probe_children(ctx, &sel.nodes, &r);
+		for (size_t i = 0; probe && !ctx->conf->probe_exec && i < sel.nodes.nr; i++) {
+			if (isatty(2) && !ctx->quiet)
+				fprintf(stderr, "\rprobing %s (%zu of %zu)\033[K", sel.nodes.v[i], i + 1, sel.nodes.nr);
+			if (check_probe_node(&full, &o, sel.nodes.v[i], &r, &ctx->err) < 0) {
 				rc = cmd_error(ctx, "check", EXIT_DATA);
 				goto cleanup;
 			}
 		}
+		if (probe && !ctx->conf->probe_exec && isatty(2) && !ctx->quiet)
+			fprintf(stderr, "\r\033[K");
 	}
 	rows = xcalloc(sel.nodes.nr ? sel.nodes.nr : 1, sizeof(*rows));
 	for (size_t i = 0; i < sel.nodes.nr; i++) {

@@ -125,9 +125,21 @@ test_expect_success GANESHA 'probe_exec: each node probed under the wrapper, the
 	cn001 127.0.0.1
 	cn005 10.1.0.5
 	EOF
-	test_cmp want wrap.log &&
+	sort wrap.log >got &&
+	test_cmp want got &&
 	grep "^cn001: ok$" out &&
 	grep "^cn005: UNKNOWN: not probed: 10.1.0.5 is not an address of this host" out
+'
+
+test_expect_success GANESHA 'probe_exec for every node, fanout 2: one result per node' '
+	rm -f wrap.log &&
+	check_config "" "probe_exec = sh $TRASH/wrap.sh %n %i
+fanout = 2" &&
+	test_expect_code 1 extnfs --config extnfs.conf check --probe >out &&
+	test $(wc -l <wrap.log) = 7 &&
+	grep "^cn001: ok$" out &&
+	test $(grep -c ": UNKNOWN: not probed: 10.1.0.[0-9] is not an address of this host" out) = 6 &&
+	grep "^check --probe: 7 node(s): 1 ok, 0 failed, 6 not checked$" out
 '
 
 test_expect_success GANESHA 'probe_exec that prints nothing: the node is not probed, and says why' '
