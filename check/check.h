@@ -75,6 +75,20 @@ int check_static(const struct plan *p, const struct check_opts *o, struct check_
 int check_probe_node(const struct plan *p, const struct check_opts *o, const char *node,
 		     struct check_report *r, struct err *e);
 
+/*
+ * One node's probe result as the JSON line --probe-node prints:
+ * {"node": N, "problems": [{"check": C, "severity": "fail"|"unknown",
+ * "message": M}, ...]} (node's problems only), appended to out.
+ */
+void check_result_write(const struct check_report *r, const char *node, struct strbuf *out);
+/*
+ * Reads such a line (len bytes of buf) back into r as node's problems
+ * ("check" is kept as "probe"). 0, or -1 with e set when it is not a
+ * probe result (r unchanged).
+ */
+int check_result_read(const char *buf, size_t len, const char *node, struct check_report *r,
+		      struct err *e);
+
 void check_report_release(struct check_report *r);
 
 #endif

@@ -57,33 +57,6 @@ static void add_problem_json(json_t *a, const struct check_problem *c)
 					   c->sev == CHECK_FAIL ? "fail" : "unknown", "message", c->msg));
 }
 
-/* What a child probe printed, into r; false when it is not a probe result. */
-static bool take_child(const char *node, const char *out, struct check_report *r)
-{
-	json_error_t je;
-	json_t *j = json_loads(out, 0, &je), *a;
-	size_t i;
-	json_t *v;
-
-	if (!j)
-		return false;
-	a = json_object_get(j, "problems");
-	if (!json_is_array(a)) {
-		json_decref(j);
-		return false;
-	}
-	json_array_foreach(a, i, v) {
-		const char *what = json_string_value(json_object_get(v, "check"));
-		const char *sev = json_string_value(json_object_get(v, "severity"));
-		const char *msg = json_string_value(json_object_get(v, "message"));
-		if (msg)
-			check_add(r, node, what && !strcmp(what, "probe") ? "probe" : "probe",
-				  sev && !strcmp(sev, "unknown") ? CHECK_UNKNOWN : CHECK_FAIL, "%s", msg);
-	}
-	json_decref(j);
-	return true;
-}
-
 /* The probe_exec words for node, then this extnfs with its --db and --config. */
 static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, struct strvec *av)
 {
@@ -183,6 +156,7 @@ static void kid_read(struct kid *k, struct check_report *r)
 {
 	char buf[4096];
 	ssize_t n = read(k->fd, buf, sizeof(buf));
+	struct err e = ERR_INIT;
 	int status = 0;
 
 	if (n < 0 && errno == EINTR)
@@ -196,10 +170,11 @@ static void kid_read(struct kid *k, struct check_report *r)
 	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	k->pid = -1;
-	if (!take_child(k->node, k->out.buf, r))
+	if (check_result_read(k->out.buf, k->out.len, k->node, r, &e) < 0)
 		check_add(r, k->node, "probe", CHECK_UNKNOWN, "not probed: '%s ...' %s %d and printed no result",
 			  k->argv0, WIFEXITED(status) ? "exited with" : "was killed by signal",
 			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	err_release(&e);
 	strbuf_release(&k->out);
 	free(k->argv0);
 	k->argv0 = NULL;
@@ -257,7 +232,7 @@ static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *n
 {
 	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false };
 	struct check_report r = CHECK_REPORT_INIT;
-	json_t *a, *j;
+	struct strbuf out = STRBUF_INIT;
 	int rc = EXIT_OK;
 
 	if (strvec_find(&full->nodes, node) < 0) {
@@ -268,18 +243,15 @@ static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *n
 		check_report_release(&r);
 		return cmd_error(ctx, "check", EXIT_DATA);
 	}
-	a = json_array();
 	for (size_t i = 0; i < r.nr; i++) {
-		add_problem_json(a, &r.v[i]);
 		if (r.v[i].sev == CHECK_FAIL)
 			rc = EXIT_NOBOOT;
 		else if (rc == EXIT_OK)
 			rc = EXIT_SOME_FAILED;
 	}
-	j = json_pack("{s:s,s:o}", "node", node, "problems", a);
-	json_dumpf(j, stdout, JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(j);
+	check_result_write(&r, node, &out);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
 	check_report_release(&r);
 	return rc;
 }
