@@ -103,6 +103,9 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 		check_note(r, "%s", e.msg.buf);
 		have_rec = 0;
 	}
+	/* a record of a sync from another host (another primary then) says nothing of this one */
+	if (have_rec == 1 && rec.src_host && strcmp(rec.src_host, j->src_host))
+		have_rec = 0;
 	tree_fingerprint(&dst, dfp);
 	if (!sdir) {
 		check_note(r, "trees from %s not compared with their source: not a local host", j->src_host);

@@ -58,6 +58,8 @@ static void drift_of(const struct conf *c, const struct tree_job *j, const struc
 	strbuf_reset(out);
 	if (!rec->synced_at)
 		strbuf_addstr(out, "unknown: never synced");
+	else if (rec->src_host && strcmp(rec->src_host, j->src_host))
+		strbuf_addf(out, "unknown: last synced from %s, planned from %s", rec->src_host, j->src_host);
 	else if (!sdir)
 		strbuf_addf(out, "unknown: %s is not a local host", j->src_host);
 	else if (!rec->src_fp)
@@ -135,7 +137,7 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 	struct strbuf t = STRBUF_INIT, d = STRBUF_INIT, h = STRBUF_INIT;
 	json_t *jt = NULL, *jh = NULL;
 	size_t synced = 0, drifted = 0, up = 0;
-	int rc;
+	int rc, pw = 4;
 	const struct opt opts[] = { OPT_END_ };
 
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
@@ -146,8 +148,15 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	jt = json_array();
 	jh = json_array();
+	for (size_t i = 0; i < p.njobs; i++) {
+		size_t w = strlen(p.jobs[i].path);
+		for (size_t k = 0; k < p.jobs[i].include.nr; k++)
+			w += strlen(p.jobs[i].include.v[k]) + (k ? 1 : 3);
+		if (w > (size_t)pw)
+			pw = (int)w;
+	}
 	if (!ctx->json && !ctx->quiet)
-		printf("%-12s %-55s %-9s %-5s %-23s %s\n", "RESOURCE", "PATH", "SERVER", "FROM", "SYNCED", "DRIFT");
+		printf("%-12s %-*s %-9s %-5s %-23s %s\n", "RESOURCE", pw, "PATH", "SERVER", "FROM", "SYNCED", "DRIFT");
 	for (size_t i = 0; i < p.njobs; i++) {
 		const struct tree_job *j = &p.jobs[i];
 		struct sync_rec rec = { 0 };
@@ -180,7 +189,7 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 			strbuf_addstr(&path, j->path);
 			if (scope.len)
 				strbuf_addf(&path, " (%s)", scope.buf);
-			printf("%-12s %-55s %-9s %-5s %-23s %s\n", j->kind, path.buf, j->server, from, t.buf,
+			printf("%-12s %-*s %-9s %-5s %-23s %s\n", j->kind, pw, path.buf, j->server, from, t.buf,
 			       d.buf);
 			if (rec.last_state && strcmp(rec.last_state, "ok"))
 				printf("%-12s last attempt %s: %s\n", "", rec.last_state, rec.last_msg ? rec.last_msg : "");

@@ -101,5 +101,11 @@ nfs-ls -D "nfs://127.0.0.1?nfsport=22049&mountport=22050" | sed "s|$W/ext||"
 printf '\n$ nfs-ls .../install/nim/root/71Bcosi_root/cn005/etc   (over NFS, as cn005 will)\n'
 nfs-ls "nfs://127.0.0.1$W/ext/install/nim/root/71Bcosi_root/cn005/etc?nfsport=22049&mountport=22050"
 x apply
+x check
+x status
+printf '\n$ echo "changed after the sync" >>sn2/.../cn005/etc/hosts   (the SN copy drifts)\n'
+echo "changed after the sync" >>"$W/sn2/install/nim/root/71Bcosi_root/cn005/etc/hosts"
+x check cn005 || echo "(exit $?: cn005 would not boot as planned)"
 echo
-echo "demo done: the second apply changed nothing. Checks over NFS from each node come next."
+echo "demo done: the second apply changed nothing; check proved every node, then caught the drift."
+echo "Probes over NFS from each node's own address: 'extnfs check --probe' with [global] probe_exec."
