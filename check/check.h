@@ -44,6 +44,7 @@ struct check_opts {
 	struct model *model;
 	struct db *db;
 	bool deep; /* trees compared by content digest too */
+	const struct strvec *only; /* check_static: the nodes asked about (NULL: all) */
 };
 
 /*
@@ -56,7 +57,8 @@ void check_add(struct check_report *r, const char *node, const char *what, enum 
 void check_note(struct check_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * The static check of every node of p. Reads the servers with a local
+ * The static check of every node of p (with o->only, of those nodes: the
+ * others' trees, directories and edits are not read). Reads the servers with a local
  * dest, their exports files, the SNs with a local transport and the
  * database (nothing is written: export ids are looked up in a transaction
  * that is rolled back). 0, or -1 with e set when the check itself cannot

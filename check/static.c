@@ -75,6 +75,19 @@ void check_report_release(struct check_report *r)
 	strvec_clear(&r->notes);
 }
 
+static bool wanted(const struct check_opts *o, const char *node)
+{
+	return !o->only || strvec_find(o->only, node) >= 0;
+}
+
+static bool any_wanted(const struct check_opts *o, const struct strvec *nodes)
+{
+	for (size_t i = 0; i < nodes->nr; i++)
+		if (wanted(o, nodes->v[i]))
+			return true;
+	return false;
+}
+
 /* ---- trees ---- */
 
 static void check_tree(const struct tree_job *j, const struct check_opts *o, struct check_report *r)
@@ -476,6 +489,8 @@ static void check_dir(const struct plan *p, const struct plan_dir *d, const stru
 			q = &p->exports[i];
 	strvec_push(&one, d->node);
 	nodes = q ? &q->clients : &one;
+	if (!any_wanted(o, nodes))
+		goto out;
 	if (lstat(path.buf, &st) < 0)
 		strbuf_addf(&why, "is missing on %s (run 'extnfs statelite --prepare')", d->server);
 	else if (!S_ISDIR(st.st_mode))
@@ -489,6 +504,7 @@ static void check_dir(const struct plan *p, const struct plan_dir *d, const stru
 			    (unsigned)(st.st_mode & 07777), d->mode, d->mode, d->path, d->server);
 	for (size_t n = 0; why.len && n < nodes->nr; n++)
 		check_add(r, nodes->v[n], "statelite", CHECK_FAIL, "%s directory %s %s", d->kind, d->path, why.buf);
+out:
 	strvec_clear(&one);
 	strbuf_release(&path);
 	strbuf_release(&why);
@@ -505,6 +521,8 @@ static void check_redirect(const struct plan *p, const struct check_opts *o, str
 	for (size_t i = 0; i < rr.nr; i++) {
 		const struct redirect_item *it = &rr.items[i];
 		const struct conf_host *h = conf_host(o->conf, it->sn);
+		if (!wanted(o, it->node))
+			continue;
 		if (h && h->transport && strcmp(h->transport, "local")) {
 			check_note(r, "redirect edits on %s not checked: not a local host", it->sn);
 			continue;
@@ -535,7 +553,7 @@ static void check_resolve(const struct plan *p, const struct check_opts *o, stru
 
 		bool lost = false;
 
-		if (ed->kind != EDIT_HOSTS)
+		if (ed->kind != EDIT_HOSTS || !wanted(o, ed->node))
 			continue;
 		/* a node whose tree is missing has that problem already */
 		for (size_t k = 0; k < r->nr && !lost; k++)
@@ -584,7 +602,8 @@ int check_static(const struct plan *p, const struct check_opts *o, struct check_
 	struct strvec servers = STRVEC_INIT;
 
 	for (size_t i = 0; i < p->njobs; i++)
-		check_tree(&p->jobs[i], o, r);
+		if (any_wanted(o, &p->jobs[i].nodes))
+			check_tree(&p->jobs[i], o, r);
 	for (size_t i = 0; i < p->nexports; i++)
 		if (strvec_find(&servers, p->exports[i].server) < 0)
 			strvec_push(&servers, p->exports[i].server);

@@ -230,7 +230,7 @@ static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, stru
 /* --probe-node: one node probed here, its result as JSON on stdout. */
 static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *node)
 {
-	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false };
+	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false, NULL };
 	struct check_report r = CHECK_REPORT_INIT;
 	struct strbuf out = STRBUF_INIT;
 	int rc = EXIT_OK;
@@ -291,7 +291,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc >= 0)
 		goto cleanup;
 	{
-		struct check_opts o = { ctx->conf, ctx->model, ctx->db, deep };
+		struct check_opts o = { ctx->conf, ctx->model, ctx->db, deep, rest.nr ? &sel.nodes : NULL };
 		if (check_static(&full, &o, &r, &ctx->err) < 0) {
 			rc = cmd_error(ctx, "check", EXIT_DATA);
 			goto cleanup;
