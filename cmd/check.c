@@ -23,7 +23,8 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs check [NODERANGE] [--deep] [--probe] [--probe-node NODE]";
+static const char usage_line[] =
+	"extnfs check [NODERANGE] [--deep] [--probe] [--probe-node NODE] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Proves, before boot, that every node of NODERANGE (all when omitted) can\n"
 	"mount what it needs from the external servers. Static checks, per node:\n"
@@ -58,7 +59,8 @@ static void add_problem_json(json_t *a, const struct check_problem *c)
 }
 
 /* The probe_exec words for node, then this extnfs with its --db and --config. */
-static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, struct strvec *av)
+static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, unsigned flags,
+		       struct strvec *av)
 {
 	struct strvec words = STRVEC_INIT;
 	char self[4096];
@@ -95,6 +97,10 @@ static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, st
 	strvec_push(av, "check");
 	strvec_push(av, "--probe-node");
 	strvec_push(av, node);
+	if (flags & PLAN_WITH_PAGING)
+		strvec_push(av, "--with-paging");
+	if (flags & PLAN_WITH_DUMP)
+		strvec_push(av, "--with-dump");
 	strvec_clear(&words);
 }
 
@@ -107,7 +113,8 @@ struct kid {
 };
 
 /* Starts node's probe under probe_exec, its stdout on k->fd. 0, or -1 (problem added). */
-static int kid_start(struct cmd_ctx *ctx, const char *node, struct kid *k, struct check_report *r)
+static int kid_start(struct cmd_ctx *ctx, const char *node, unsigned flags, struct kid *k,
+		     struct check_report *r)
 {
 	struct strvec av = STRVEC_INIT;
 	struct strbuf ip = STRBUF_INIT;
@@ -119,7 +126,7 @@ static int kid_start(struct cmd_ctx *ctx, const char *node, struct kid *k, struc
 	k->fd = -1;
 	strbuf_init(&k->out, 0);
 	model_attr(ctx->model, node, "hosts", "ip", &ip, &e);
-	probe_argv(ctx, node, ip.buf, &av);
+	probe_argv(ctx, node, ip.buf, flags, &av);
 	k->argv0 = xstrdup(av.v[0]);
 	if (pipe(fds) < 0) {
 		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: pipe: %s", strerror(errno));
@@ -184,7 +191,8 @@ static void kid_read(struct kid *k, struct check_report *r)
  * Probes nodes under probe_exec, up to [global] fanout at once, each
  * child's JSON result taken into r; a progress line on a terminal.
  */
-static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, struct check_report *r)
+static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, unsigned flags,
+			   struct check_report *r)
 {
 	unsigned fanout = ctx->conf->fanout ? ctx->conf->fanout : 1;
 	struct kid *kids = xcalloc(fanout, sizeof(*kids));
@@ -197,7 +205,7 @@ static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, stru
 	while (done < nodes->nr) {
 		nfds_t n = 0;
 		for (unsigned i = 0; i < fanout && next < nodes->nr; i++)
-			if (kids[i].fd < 0 && kid_start(ctx, nodes->v[next++], &kids[i], r) < 0) {
+			if (kids[i].fd < 0 && kid_start(ctx, nodes->v[next++], flags, &kids[i], r) < 0) {
 				free(kids[i].argv0);
 				kids[i].argv0 = NULL;
 				done++;
@@ -263,12 +271,15 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	struct check_report r = CHECK_REPORT_INIT;
 	struct row *rows = NULL;
 	const char *probe_node = NULL;
-	int deep = 0, probe = 0, rc;
+	int deep = 0, probe = 0, paging = 0, dump = 0, rc;
+	unsigned flags;
 	size_t ok = 0, failed = 0, unknown = 0;
 	const struct opt opts[] = {
 		OPT_FLAG_(0, "deep", &deep, "compare trees by content digest too (reads every file)"),
 		OPT_FLAG_(0, "probe", &probe, "mount every export over NFS as each node"),
 		OPT_STR_(0, "probe-node", &probe_node, "NODE", "probe NODE from here and print the result as JSON"),
+		OPT_FLAG_(0, "with-paging", &paging, "the paging resources too (as apply --with-paging)"),
+		OPT_FLAG_(0, "with-dump", &dump, "the dump resources too (as apply --with-dump)"),
 		OPT_END_,
 	};
 
@@ -280,14 +291,15 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	}
 	/* the whole plan: exports and probes need every node's grants */
-	rc = planned_nodes(ctx, "check", &none, 0, &full);
+	flags = (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0);
+	rc = planned_nodes(ctx, "check", &none, flags, &full);
 	if (rc >= 0)
 		goto cleanup;
 	if (probe_node) {
 		rc = probe_one(ctx, &full, probe_node);
 		goto cleanup;
 	}
-	rc = planned_nodes(ctx, "check", &rest, 0, &sel);
+	rc = planned_nodes(ctx, "check", &rest, flags, &sel);
 	if (rc >= 0)
 		goto cleanup;
 	{
@@ -297,7 +309,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 			goto cleanup;
 		}
 		if (probe && ctx->conf->probe_exec)
-			probe_children(ctx, &sel.nodes, &r);
+			probe_children(ctx, &sel.nodes, flags, &r);
 		for (size_t i = 0; probe && !ctx->conf->probe_exec && i < sel.nodes.nr; i++) {
 			if (isatty(2) && !ctx->quiet)
 				fprintf(stderr, "\rprobing %s (%zu of %zu)\033[K", sel.nodes.v[i], i + 1, sel.nodes.nr);

@@ -22,7 +22,7 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs status [NODERANGE]";
+static const char usage_line[] = "extnfs status [NODERANGE] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"For each tree the plan copies for NODERANGE (all nodes when omitted): when\n"
 	"it was last synced, from which SN, and whether the SN's copy changed since\n"
@@ -137,13 +137,17 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 	struct strbuf t = STRBUF_INIT, d = STRBUF_INIT, h = STRBUF_INIT;
 	json_t *jt = NULL, *jh = NULL;
 	size_t synced = 0, drifted = 0, up = 0;
-	int rc, pw = 4;
-	const struct opt opts[] = { OPT_END_ };
+	int rc, pw = 4, paging = 0, dump = 0;
+	const struct opt opts[] = {
+		OPT_FLAG_(0, "with-paging", &paging, "the paging resources too"),
+		OPT_FLAG_(0, "with-dump", &dump, "the dump resources too"),
+		OPT_END_,
+	};
 
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	rc = planned_nodes(ctx, "status", &rest, 0, &p);
+	rc = planned_nodes(ctx, "status", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);
 	if (rc >= 0)
 		goto cleanup;
 	jt = json_array();

@@ -112,6 +112,32 @@ test_expect_success GANESHA 'the server down: the static check passes, the probe
 	grep "^cn001: FAILED: cannot mount extnfs1:/install/nim/spot/71Bcosi/usr (spot): " out
 '
 
+test_expect_success GANESHA 'with paging: applied and probed, its write checked too' '
+	test_when_finished "cp ext.conf.applied ext.conf && ganesha_reload" &&
+	for n in sn1:cn001 sn2:cn005; do
+		mkfile ${n%:*} /install/nim/paging/71Bcosi_paging/${n#*:}/pagefile "paging ${n#*:}" || return 1
+	done &&
+	mkfile sn2 /install/nim/paging/71Bsr_paging/cn006/pagefile "paging cn006" &&
+	extnfs --config extnfs.conf apply --with-paging >out 2>&1 &&
+	grep "^apply: done$" out &&
+	sleep 1 &&
+	extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
+	grep "^cn001: ok$" out &&
+	python3 - <<-PY &&
+	s = open("ext.conf").read()
+	b = s.split("EXPORT {")
+	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "_paging/cn001\";" in x else x for x in b]
+	open("ext.conf", "w").write("EXPORT {".join(b))
+	PY
+	ganesha_reload &&
+	test_expect_code 6 extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
+	grep "^cn001: FAILED: cannot write in extnfs1:/install/nim/paging/71Bcosi_paging/cn001 (paging): creat call failed with .*NFS3ERR_ROFS" out &&
+	grep "^cn001: FAILED: extnfs1 exports paging /install/nim/paging/71Bcosi_paging/cn001 read-only to cn001 (127.0.0.1), who must write there" out &&
+	# without --with-paging the paging export is not asked about
+	extnfs --config extnfs.conf check --probe cn001 >out &&
+	grep "^cn001: ok$" out
+'
+
 test_expect_success GANESHA 'probe_exec: each node probed under the wrapper, the result read back' '
 	cat >wrap.sh <<-\EOF &&
 	echo "$1 $2" >>wrap.log
