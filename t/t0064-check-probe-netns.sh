@@ -30,7 +30,7 @@ netns_stop() {
 	for f in ganesha rpcbind; do
 		[ -s "$TRASH/$f.nspid" ] && kill -9 "$(cat "$TRASH/$f.nspid")" 2>/dev/null
 	done
-	for n in s cn001 cn005; do ip netns del $NS-$n 2>/dev/null; done
+	for n in s cn001 cn003 cn005; do ip netns del $NS-$n 2>/dev/null; done
 }
 test_atexit netns_stop
 
@@ -58,21 +58,23 @@ ns_ganesha() {
 	return 1
 }
 
-test_expect_success GANESHA,NETNS 'setup: a server namespace, cn001 and cn005 in their own' '
+test_expect_success GANESHA,NETNS 'setup: a server namespace, cn001, cn003 and cn005 in their own' '
 	import_sample &&
 	extnfs chdef cn001 ip=192.0.2.201 >/dev/null &&
+	extnfs chdef cn003 ip=192.0.2.203 >/dev/null &&
 	extnfs chdef cn005 ip=192.0.2.205 >/dev/null &&
 	check_prepare "" "probe_exec = ip netns exec $NS-%n" &&
 	sed -i "s|^probe_url = .*|probe_url = nfs://$SRV/?$URL_OPTS|; s|^pidfile = .*|pidfile = $TRASH/ganesha.pid|" extnfs.conf &&
-	rm sn1/tftpboot/10.1.0.1.info sn2/tftpboot/10.1.0.5.info &&
+	rm sn1/tftpboot/10.1.0.1.info sn1/tftpboot/10.1.0.3.info sn2/tftpboot/10.1.0.5.info &&
 	node_files sn1 cn001 192.0.2.201 root &&
+	node_files sn1 cn003 192.0.2.203 71Bsl &&
 	node_files sn2 cn005 192.0.2.205 root &&
 	ip netns add $NS-s &&
 	ip -n $NS-s link set lo up &&
 	ip -n $NS-s link add br0 type bridge &&
 	ip -n $NS-s addr add $SRV/24 dev br0 &&
 	ip -n $NS-s link set br0 up &&
-	for n in cn001:201 cn005:205; do
+	for n in cn001:201 cn003:203 cn005:205; do
 		ip netns add $NS-${n%:*} &&
 		ip -n $NS-${n%:*} link set lo up &&
 		ip link add xv$$${n#*:} type veth peer name eth0 netns $NS-${n%:*} &&
@@ -88,14 +90,29 @@ test_expect_success GANESHA,NETNS 'setup: a server namespace, cn001 and cn005 in
 	cp ext.conf ext.conf.applied
 '
 
-test_expect_success GANESHA,NETNS 'each node probed from its own address: both pass' '
-	extnfs --config extnfs.conf check --probe cn001,cn005 >out 2>err &&
+test_expect_success GANESHA,NETNS 'each node probed from its own address: all pass' '
+	extnfs --config extnfs.conf check --probe cn001,cn003,cn005 >out 2>err &&
 	cat >want <<-EOF &&
 	cn001: ok
+	cn003: ok
 	cn005: ok
-	check --probe: 2 node(s): 2 ok, 0 failed, 0 not checked
+	check --probe: 3 node(s): 3 ok, 0 failed, 0 not checked
 	EOF
 	test_cmp want out
+'
+
+test_expect_success GANESHA,NETNS 'a statelite node whose statemnt is exported read-only fails the write probe' '
+	test_when_finished "cp ext.conf.applied ext.conf && kill -HUP \$(cat ganesha.pid) && sleep 1" &&
+	python3 - <<-PY &&
+	s = open("ext.conf").read()
+	b = s.split("EXPORT {")
+	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "stateliteroot/cn003\";" in x else x for x in b]
+	open("ext.conf", "w").write("EXPORT {".join(b))
+	PY
+	kill -HUP $(cat ganesha.pid) && sleep 1 &&
+	test_expect_code 6 extnfs --config extnfs.conf check --probe cn003,cn005 >out &&
+	grep "^cn005: ok$" out &&
+	grep "^cn003: FAILED: cannot write in extnfs1:/stateliteroot/cn003 (statemnt): creat call failed with .*NFS3ERR_ROFS" out
 '
 
 test_expect_success GANESHA,NETNS 'the addresses matter: cn001'"'"'s root mounts from its namespace only' '
