@@ -163,7 +163,12 @@ cleanup:
 
 /* ---- exports ---- */
 
-/* Reads a Ganesha file into the exports model: first CLIENT block wins, as in Ganesha. */
+/*
+ * Reads a Ganesha file into the exports model: the first CLIENT block that
+ * names a host decides for it, as in Ganesha; an EXPORT's own RO or RW
+ * access is a world client. (EXPORT_DEFAULTS in the main configuration
+ * are not seen: an unset access counts as none.)
+ */
 static int ganesha_to_list(const struct ganesha_conf *g, struct export_list *out, struct err *e)
 {
 	struct strbuf canon = STRBUF_INIT;
@@ -187,7 +192,8 @@ static int ganesha_to_list(const struct ganesha_conf *g, struct export_list *out
 				}
 				if (strvec_find(&denied, canon.buf) >= 0 || export_entry_find(en, kind, canon.buf))
 					continue;
-				if (a == GANESHA_ACCESS_NONE || a == GANESHA_ACCESS_UNSET)
+				/* metadata-only access cannot boot a node: counted as none */
+				if (a != GANESHA_ACCESS_RO && a != GANESHA_ACCESS_RW)
 					strvec_push(&denied, canon.buf);
 				else
 					export_entry_add(en, kind, canon.buf, a == GANESHA_ACCESS_RW,

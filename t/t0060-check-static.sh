@@ -102,6 +102,23 @@ test_expect_success GANESHA 'read-only where the node writes, and root squashed:
 	test_cmp want got
 '
 
+test_expect_success GANESHA 'metadata-only access (MDONLY) counts as none' '
+	test_when_finished "cp ext.conf.applied ext.conf" &&
+	python3 - <<-PY &&
+	s = open("ext.conf").read()
+	b = s.split("EXPORT {")
+	b = [x.replace("Access_Type = RO;", "Access_Type = MDONLY;") if "spot/71Bsr/usr\";" in x else x for x in b]
+	open("ext.conf", "w").write("EXPORT {".join(b))
+	PY
+	! cmp ext.conf ext.conf.applied &&
+	test_expect_code 6 extnfs --config extnfs.conf check >out &&
+	failures out >got &&
+	cat >want <<-EOF &&
+	cn006: FAILED: extnfs1${Q}s export of spot /install/nim/spot/71Bsr/usr does not let cn006 (10.1.0.6) mount it (run ${Q}extnfs exports --apply${Q})
+	EOF
+	test_cmp want got
+'
+
 test_expect_success GANESHA 'an SN copy changed after sync: drift for its node only' '
 	echo "motd cn005 v2" >sn2$R/cn005/etc/motd &&
 	test_expect_code 6 extnfs --config extnfs.conf check >out &&
