@@ -84,8 +84,9 @@ int check_probe_node(const struct plan *p, const struct check_opts *o, const cha
  */
 void check_result_write(const struct check_report *r, const char *node, struct strbuf *out);
 /*
- * Reads such a line (len bytes of buf) back into r as node's problems
- * ("check" is kept as "probe"). 0, or -1 with e set when it is not a
+ * Reads such a line back into r as node's problems ("check" is kept as
+ * "probe"): the last line of the len bytes of buf that starts with '{'
+ * (a wrapper may print lines before it). 0, or -1 with e set when it is not a
  * probe result (r unchanged).
  */
 int check_result_read(const char *buf, size_t len, const char *node, struct check_report *r,

@@ -38,9 +38,15 @@ int check_result_read(const char *buf, size_t len, const char *node, struct chec
 		      struct err *e)
 {
 	json_error_t je;
-	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je), *a, *v;
-	size_t i;
+	json_t *j, *a, *v;
+	size_t i, start = 0;
 	int rc = -1;
+
+	/* the last line that starts with '{' (a wrapper may print before it) */
+	for (size_t k = 0; k < len; k++)
+		if (buf[k] == '{' && (k == 0 || buf[k - 1] == '\n'))
+			start = k;
+	j = json_loadb(buf + start, len - start, JSON_REJECT_DUPLICATES, &je);
 
 	if (!j)
 		return err_set(e, "not a probe result: line %d: %s", je.line, je.text);

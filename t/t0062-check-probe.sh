@@ -141,6 +141,7 @@ test_expect_success GANESHA 'with paging: applied and probed, its write checked 
 test_expect_success GANESHA 'probe_exec: each node probed under the wrapper, the result read back' '
 	cat >wrap.sh <<-\EOF &&
 	echo "$1 $2" >>wrap.log
+	echo "a wrapper may say something first"
 	shift 2
 	exec "$@"
 	EOF
