@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
 	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },
 	{ "apply", cmd_apply, CMD_NEED_MODEL, "redirect, sync, statelite, exports: the main job" },
+	{ "prescript", cmd_prescript, 0, "install the xCAT prescript that runs apply after mkdsklsnode" },
 	{ "check", cmd_check, CMD_NEED_MODEL, "prove every node can mount what it needs (--probe: over NFS)" },
 	{ "status", cmd_status, CMD_NEED_MODEL, "when each tree was last synced, drift, and whether the SNs answer" },
 };
