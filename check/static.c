@@ -96,7 +96,7 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 	struct err e = ERR_INIT;
 	struct strbuf why = STRBUF_INIT;
 	struct sync_rec rec = { 0 };
-	char *sdir = job_src_dir(o->conf, j), *ddir = job_dst_dir(o->conf, j);
+	char *ddir = job_dst_dir(o->conf, j);
 	char sfp[33], dfp[33];
 	int have_rec = 0;
 
@@ -120,17 +120,13 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 	if (have_rec == 1 && rec.src_host && strcmp(rec.src_host, j->src_host))
 		have_rec = 0;
 	tree_fingerprint(&dst, dfp);
-	if (!sdir) {
-		check_note(r, "trees from %s not compared with their source: not a local host", j->src_host);
+	if (job_scan_src(o->conf, j, o->deep, &src, &e) < 0) {
+		check_note(r, "%s %s not compared with %s's copy: %s", j->kind, j->path, j->src_host, e.msg.buf);
 		if (have_rec == 1 && rec.dst_fp && strcmp(rec.dst_fp, dfp))
 			for (size_t n = 0; n < j->nodes.nr; n++)
 				check_add(r, j->nodes.v[n], "tree", CHECK_FAIL,
 					  "%s %s on %s changed since the last sync (run 'extnfs sync %s')", j->kind,
 					  j->path, j->server, j->nodes.v[n]);
-		goto cleanup;
-	}
-	if (job_scan(sdir, j, o->deep, &src, &e) < 0) {
-		check_note(r, "%s %s not compared with %s's copy: %s", j->kind, j->path, j->src_host, e.msg.buf);
 		goto cleanup;
 	}
 	if (tree_equal(&src, &dst, j->src_host, j->server, &why))
@@ -157,7 +153,6 @@ cleanup:
 	tree_list_release(&dst);
 	strbuf_release(&why);
 	err_release(&e);
-	free(sdir);
 	free(ddir);
 }
 

@@ -106,6 +106,24 @@ test_expect_success NETNS 'a node given another node'"'"'s root: both fail; the 
 	test_cmp want got
 '
 
+test_expect_success NETNS 'an SN copy changed after sync: drift for its node, in check and status' '
+	echo "motd cn005, changed on sn2" >sn2$R/cn005/etc/motd &&
+	test_expect_code 6 mn extnfs --config extnfs.conf check >out &&
+	failures out >got &&
+	cat >want <<-EOF &&
+	cn005: FAILED: drift: root $R/cn005 changed on sn2 since the last sync: ${Q}etc/motd${Q}: size 27 on sn2, 11 on extnfs1 (run ${Q}extnfs sync cn005${Q})
+	EOF
+	test_cmp want got &&
+	test_expect_code 1 mn extnfs --config extnfs.conf status >st &&
+	grep " yes: " st >got &&
+	test $(wc -l <got) = 1 &&
+	grep "^root  *$R/cn005  *extnfs1  *sn2  .* UTC yes: ${Q}etc/motd${Q}: size 27 on sn2, 11 on extnfs1$" got &&
+	# the next sync (over ssh) ends it
+	{ mn extnfs --config extnfs.conf sync >/dev/null || :; } &&
+	mn extnfs --config extnfs.conf check cn005 >out &&
+	grep "^cn005: ok$" out
+'
+
 test_expect_success NETNS 'failover drill: SN1 down, its nodes still pass; status says it is unreachable' '
 	test_when_finished "netns_sshd_start sn1" &&
 	netns_stop sn1 sshd &&
