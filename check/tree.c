@@ -169,7 +169,8 @@ int tree_scan(const char *dir, const struct strvec *include, const struct strvec
 		if (add_entry(dir, "", deep, out, e) < 0 || walk(&full, &rel, exclude, deep, out, e) < 0)
 			goto cleanup;
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), by_path);
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), by_path);
 	rc = 0;
 cleanup:
 	strbuf_release(&full);
@@ -432,7 +433,8 @@ int tree_parse(const char *buf, size_t len, const char *name, struct tree_list *
 		out->v[out->nr++] = t;
 		p = nl ? nl + 1 : end;
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), by_path);
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), by_path);
 	rc = 0;
 cleanup:
 	strbuf_release(&f);
