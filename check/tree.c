@@ -335,6 +335,8 @@ static bool field(const char **p, const char *end, bool esc, struct strbuf *f)
 				return false;
 			strbuf_addch(f, (int)v);
 			s += 4;
+		} else if ((unsigned char)*s < '!' || (unsigned char)*s > '~') {
+			return false; /* the writer escapes these: not a listing */
 		} else {
 			strbuf_addch(f, *s++);
 		}

@@ -168,6 +168,7 @@ static const struct {
 	{ "f 99999 0 0 3 5 - a\n", "line 1: bad number" },
 	{ "f 644 0 0 3 5 0123 a\n", "line 1: bad digest" },
 	{ "f 644 0 0 3\n", "line 1: bad number" },
+	{ "f 644 0 0 3 5 - a\tb\n", "line 1: bad path" }, /* raw bytes the writer escapes */
 };
 
 static void test_listing(void **state)
