@@ -82,17 +82,8 @@ test_expect_success GANESHA 'a node given another node'"'"'s root: both nodes fa
 
 test_expect_success GANESHA 'read-only where the node writes, and root squashed: told apart' '
 	test_when_finished "cp ext.conf.applied ext.conf" &&
-	python3 - <<-PY &&
-	import re
-	s = open("ext.conf").read()
-	blocks = s.split("EXPORT {")
-	for i, b in enumerate(blocks):
-	    if "/stateliteroot/cn008\";" in b:
-	        blocks[i] = b.replace("Access_Type = RW;", "Access_Type = RO;")
-	    if "/statelite/litetree/cn003\";" in b:
-	        blocks[i] = b.replace("Squash = No_Root_Squash;", "Squash = Root_Squash;")
-	open("ext.conf", "w").write("EXPORT {".join(blocks))
-	PY
+	in_export ext.conf /stateliteroot/cn008 "Access_Type = RW;" "Access_Type = RO;" &&
+	in_export ext.conf /statelite/litetree/cn003 "Squash = No_Root_Squash;" "Squash = Root_Squash;" &&
 	test_expect_code 6 extnfs --config extnfs.conf check >out &&
 	failures out >got &&
 	cat >want <<-EOF &&
@@ -104,12 +95,7 @@ test_expect_success GANESHA 'read-only where the node writes, and root squashed:
 
 test_expect_success GANESHA 'metadata-only access (MDONLY) counts as none' '
 	test_when_finished "cp ext.conf.applied ext.conf" &&
-	python3 - <<-PY &&
-	s = open("ext.conf").read()
-	b = s.split("EXPORT {")
-	b = [x.replace("Access_Type = RO;", "Access_Type = MDONLY;") if "spot/71Bsr/usr\";" in x else x for x in b]
-	open("ext.conf", "w").write("EXPORT {".join(b))
-	PY
+	in_export ext.conf /spot/71Bsr/usr "Access_Type = RO;" "Access_Type = MDONLY;" &&
 	! cmp ext.conf ext.conf.applied &&
 	test_expect_code 6 extnfs --config extnfs.conf check >out &&
 	failures out >got &&

@@ -74,12 +74,7 @@ test_expect_success GANESHA 'another node'"'"'s root open to cn001: the probe sa
 
 test_expect_success GANESHA 'its root exported read-only: the write probe fails' '
 	test_when_finished "cp ext.conf.applied ext.conf && ganesha_reload" &&
-	python3 - <<-PY &&
-	s = open("ext.conf").read()
-	b = s.split("EXPORT {")
-	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "cn001\";" in x else x for x in b]
-	open("ext.conf", "w").write("EXPORT {".join(b))
-	PY
+	in_export ext.conf $R/cn001 "Access_Type = RW;" "Access_Type = RO;" &&
 	ganesha_reload &&
 	test_expect_code 6 extnfs --config extnfs.conf check --probe cn001 >out &&
 	grep "^cn001: FAILED: cannot write in extnfs1:$R/cn001 (root): " out |
@@ -123,12 +118,7 @@ test_expect_success GANESHA 'with paging: applied and probed, its write checked 
 	sleep 1 &&
 	extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
 	grep "^cn001: ok$" out &&
-	python3 - <<-PY &&
-	s = open("ext.conf").read()
-	b = s.split("EXPORT {")
-	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "_paging/cn001\";" in x else x for x in b]
-	open("ext.conf", "w").write("EXPORT {".join(b))
-	PY
+	in_export ext.conf /71Bcosi_paging/cn001 "Access_Type = RW;" "Access_Type = RO;" &&
 	ganesha_reload &&
 	test_expect_code 6 extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
 	grep "^cn001: FAILED: cannot write in extnfs1:/install/nim/paging/71Bcosi_paging/cn001 (paging): creat call failed with .*NFS3ERR_ROFS" out &&

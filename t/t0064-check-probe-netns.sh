@@ -103,12 +103,7 @@ test_expect_success GANESHA,NETNS 'each node probed from its own address: all pa
 
 test_expect_success GANESHA,NETNS 'a statelite node whose statemnt is exported read-only fails the write probe' '
 	test_when_finished "cp ext.conf.applied ext.conf && kill -HUP \$(cat ganesha.pid) && sleep 1" &&
-	python3 - <<-PY &&
-	s = open("ext.conf").read()
-	b = s.split("EXPORT {")
-	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "stateliteroot/cn003\";" in x else x for x in b]
-	open("ext.conf", "w").write("EXPORT {".join(b))
-	PY
+	in_export ext.conf /stateliteroot/cn003 "Access_Type = RW;" "Access_Type = RO;" &&
 	kill -HUP $(cat ganesha.pid) && sleep 1 &&
 	test_expect_code 6 extnfs --config extnfs.conf check --probe cn003,cn005 >out &&
 	grep "^cn005: ok$" out &&

@@ -87,13 +87,7 @@ test_expect_success NETNS 'a statemnt directory with the wrong owner: only its n
 
 test_expect_success NETNS 'a node given another node'"'"'s root: both fail; the probe mounts it from cn003' '
 	test_when_finished "cp exports.applied \"$NETNS_EXPORTS\" && reload" &&
-	python3 - "$NETNS_EXPORTS" $NETNS_NET.101 $NETNS_NET.103 <<-PY &&
-	import sys
-	f, a, b = sys.argv[1:]
-	s = open(f).read().split("EXPORT {")
-	s = [x.replace("Clients = %s," % a, "Clients = %s, %s," % (a, b)) if "/cn001\";" in x else x for x in s]
-	open(f, "w").write("EXPORT {".join(s))
-	PY
+	in_export "$NETNS_EXPORTS" $R/cn001 "Clients = $NETNS_NET.101," "Clients = $NETNS_NET.101, $NETNS_NET.103," &&
 	! cmp "$NETNS_EXPORTS" exports.applied &&
 	reload &&
 	test_expect_code 6 mn extnfs --config extnfs.conf check --probe >out &&
