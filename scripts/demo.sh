@@ -4,8 +4,10 @@
 # local NFS-Ganesha) for the sample cluster: import the xCAT tables and the
 # SNs' NIM resources, look at the cluster as an xCAT administrator does,
 # plan, then 'extnfs apply' from two service nodes (directories here) into
-# an external server (a directory served by ganesha.nfsd on loopback), and
-# apply again to show that nothing changes. Everything started is stopped.
+# an external server (a directory served by ganesha.nfsd on loopback),
+# apply again to show that nothing changes, check every node, show each
+# tree's last sync (status), and let an SN copy drift for check to catch.
+# Everything started is stopped.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
