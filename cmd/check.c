@@ -37,7 +37,9 @@ static const char desc[] =
 	"Linux servers export with 'insecure' to the AIX nodes.\n"
 	"--probe also mounts every export over NFS as the node: reads the SPOT's\n"
 	"lib/boot and the node's filesystems file, writes where the node writes, and\n"
-	"makes sure another node's root and statelite directory refuse it. A probe\n"
+	"makes sure another node's root and statelite directory refuse it; nodes\n"
+	"left on their SN (nfsserver is their SN) are probed as their SN serves\n"
+	"them, so a failover drill shows who depends on an SN. A probe\n"
 	"counts only from the node's own address: with [global] probe_exec each\n"
 	"node's probe runs under that command (%n the node, %i its address), e.g.\n"
 	"'ip netns exec %n-ns', up to [global] fanout at once; without it, nodes\n"
@@ -235,22 +237,48 @@ static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, unsi
 	free(pfd);
 }
 
+/*
+ * The plan of nodes left on their SN, as their SN serves them (what they
+ * mount today), for their probe. 0, or -1 with ctx->err set.
+ */
+static int stay_plan(struct cmd_ctx *ctx, const struct strvec *nodes, unsigned flags, struct plan *out)
+{
+	struct plan_opts po = { flags | PLAN_AS_SERVED, ctx->conf };
+
+	return plan_build(ctx->model, nodes, &po, out, &ctx->err);
+}
+
 /* --probe-node: one node probed here, its result as JSON on stdout. */
-static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *node)
+static int probe_one(struct cmd_ctx *ctx, const struct plan *full, unsigned flags, const char *node)
 {
 	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false, NULL };
 	struct check_report r = CHECK_REPORT_INIT;
 	struct strbuf out = STRBUF_INIT;
 	int rc = EXIT_OK;
 
+	struct plan stay = { 0 };
+	const struct plan *p = full;
+
 	if (strvec_find(&full->nodes, node) < 0) {
-		err_set(&ctx->err, "'%s' is not a node the plan moves to an external server", node);
-		return cmd_error(ctx, "check", EXIT_DATA);
+		/* a node left on its SN: probed as its SN serves it */
+		struct strvec one = STRVEC_INIT;
+		strvec_push(&one, node);
+		rc = stay_plan(ctx, &one, flags, &stay);
+		strvec_clear(&one);
+		if (rc < 0 || strvec_find(&stay.nodes, node) < 0) {
+			plan_release(&stay);
+			if (rc == 0)
+				err_set(&ctx->err, "'%s' is not a node the plan moves or its SN serves", node);
+			return cmd_error(ctx, "check", EXIT_DATA);
+		}
+		p = &stay;
 	}
-	if (check_probe_node(full, &o, node, &r, &ctx->err) < 0) {
+	if (check_probe_node(p, &o, node, &r, &ctx->err) < 0) {
 		check_report_release(&r);
+		plan_release(&stay);
 		return cmd_error(ctx, "check", EXIT_DATA);
 	}
+	plan_release(&stay);
 	for (size_t i = 0; i < r.nr; i++) {
 		if (r.v[i].sev == CHECK_FAIL)
 			rc = EXIT_NOBOOT;
@@ -267,7 +295,9 @@ static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *n
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strvec rest = STRVEC_INIT, none = STRVEC_INIT;
-	struct plan sel = { 0 }, full = { 0 };
+	struct plan sel = { 0 }, full = { 0 }, stay = { 0 };
+	struct strvec staying = STRVEC_INIT, probed = STRVEC_INIT;
+	const struct strvec *rn;
 	struct check_report r = CHECK_REPORT_INIT;
 	struct row *rows = NULL;
 	const char *probe_node = NULL;
@@ -296,7 +326,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	if (rc >= 0)
 		goto cleanup;
 	if (probe_node) {
-		rc = probe_one(ctx, &full, probe_node);
+		rc = probe_one(ctx, &full, flags, probe_node);
 		goto cleanup;
 	}
 	rc = planned_nodes(ctx, "check", &rest, flags, &sel);
@@ -308,12 +338,32 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 			rc = cmd_error(ctx, "check", EXIT_DATA);
 			goto cleanup;
 		}
+		/* with --probe, the nodes left on their SN too, as their SN serves them */
+		for (size_t i = 0; probe && i < sel.nskipped; i++)
+			if (starts_with(sel.skipped[i].msg, "nfsserver is its service node"))
+				strvec_push(&staying, sel.skipped[i].node);
+		if (staying.nr && stay_plan(ctx, &staying, flags, &stay) < 0) {
+			rc = cmd_error(ctx, "check", EXIT_DATA);
+			goto cleanup;
+		}
+		for (size_t i = 0; i < stay.nerrors; i++)
+			check_add(&r, stay.errors[i].node, "probe", CHECK_UNKNOWN, "not probed: %s", stay.errors[i].msg);
+		for (size_t i = 0; i < staying.nr; i++)
+			if (strvec_find(&stay.nodes, staying.v[i]) < 0)
+				check_add(&r, staying.v[i], "probe", CHECK_UNKNOWN, "not probed: its SN's plan failed");
+		for (size_t i = 0; i < sel.nodes.nr; i++)
+			strvec_push(&probed, sel.nodes.v[i]);
+		for (size_t i = 0; i < staying.nr; i++)
+			strvec_push(&probed, staying.v[i]);
 		if (probe && ctx->conf->probe_exec)
-			probe_children(ctx, &sel.nodes, flags, &r);
-		for (size_t i = 0; probe && !ctx->conf->probe_exec && i < sel.nodes.nr; i++) {
+			probe_children(ctx, &probed, flags, &r);
+		for (size_t i = 0; probe && !ctx->conf->probe_exec && i < probed.nr; i++) {
+			const struct plan *pp = i < sel.nodes.nr ? &full : &stay;
 			if (isatty(2) && !ctx->quiet)
-				fprintf(stderr, "\rprobing %s (%zu of %zu)\033[K", sel.nodes.v[i], i + 1, sel.nodes.nr);
-			if (check_probe_node(&full, &o, sel.nodes.v[i], &r, &ctx->err) < 0) {
+				fprintf(stderr, "\rprobing %s (%zu of %zu)\033[K", probed.v[i], i + 1, probed.nr);
+			if (strvec_find(&pp->nodes, probed.v[i]) < 0)
+				continue;
+			if (check_probe_node(pp, &o, probed.v[i], &r, &ctx->err) < 0) {
 				rc = cmd_error(ctx, "check", EXIT_DATA);
 				goto cleanup;
 			}
@@ -321,9 +371,11 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		if (probe && !ctx->conf->probe_exec && isatty(2) && !ctx->quiet)
 			fprintf(stderr, "\r\033[K");
 	}
-	rows = xcalloc(sel.nodes.nr ? sel.nodes.nr : 1, sizeof(*rows));
-	for (size_t i = 0; i < sel.nodes.nr; i++) {
-		rows[i].node = sel.nodes.v[i];
+	/* the rows: the moved nodes, and with --probe the nodes probed on their SN */
+	rn = probe ? &probed : &sel.nodes;
+	rows = xcalloc(rn->nr ? rn->nr : 1, sizeof(*rows));
+	for (size_t i = 0; i < rn->nr; i++) {
+		rows[i].node = rn->v[i];
 		for (size_t k = 0; k < r.nr; k++)
 			if (!strcmp(r.v[k].node, rows[i].node)) {
 				if (r.v[k].sev == CHECK_FAIL)
@@ -340,7 +392,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (ctx->json) {
 		json_t *nodes = json_array(), *skipped = json_array(), *notes = json_array(), *j;
-		for (size_t i = 0; i < sel.nodes.nr; i++) {
+		for (size_t i = 0; i < rn->nr; i++) {
 			json_t *a = json_array();
 			for (size_t k = 0; k < r.nr; k++)
 				if (!strcmp(r.v[k].node, rows[i].node))
@@ -355,14 +407,14 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		for (size_t i = 0; i < r.notes.nr; i++)
 			json_array_append_new(notes, json_string(r.notes.v[i]));
 		j = json_pack("{s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I},s:b,s:b}", "nodes", nodes, "skipped", skipped,
-			      "notes", notes, "summary", "nodes", (json_int_t)sel.nodes.nr, "ok", (json_int_t)ok,
+			      "notes", notes, "summary", "nodes", (json_int_t)rn->nr, "ok", (json_int_t)ok,
 			      "failed", (json_int_t)failed, "unknown", (json_int_t)unknown, "probe", probe, "deep",
 			      deep);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(j);
 	} else if (!ctx->quiet || failed || unknown) {
-		for (size_t i = 0; i < sel.nodes.nr; i++) {
+		for (size_t i = 0; i < rn->nr; i++) {
 			if (!rows[i].fails && !rows[i].unknowns) {
 				if (!ctx->quiet)
 					printf("%s: ok\n", rows[i].node);
@@ -378,7 +430,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		for (size_t i = 0; !ctx->quiet && i < r.notes.nr; i++)
 			printf("note: %s\n", r.notes.v[i]);
 		printf("check%s: %zu node(s): %zu ok, %zu failed, %zu not checked\n", probe ? " --probe" : "",
-		       sel.nodes.nr, ok, failed, unknown);
+		       rn->nr, ok, failed, unknown);
 	}
 	rc = failed ? EXIT_NOBOOT : unknown ? EXIT_SOME_FAILED : EXIT_OK;
 cleanup:
@@ -386,6 +438,9 @@ cleanup:
 	check_report_release(&r);
 	plan_release(&sel);
 	plan_release(&full);
+	plan_release(&stay);
+	strvec_clear(&staying);
+	strvec_clear(&probed);
 	strvec_clear(&rest);
 	strvec_clear(&none);
 	return rc;

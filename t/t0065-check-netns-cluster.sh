@@ -21,6 +21,16 @@ reload() { netns_nfs_reload srv && sleep 1; }
 
 test_expect_success NETNS 'setup: the cluster, redirected, applied; probes run in the nodes'"'"' namespaces' '
 	netns_cluster_setup &&
+	# cn002 stays on sn1: its client files, and sn1'"'"'s NFS stand-in serving it
+	node_files sn1 cn002 $NETNS_NET.102 root &&
+	cat >sn1-exports.conf <<-EOF &&
+	EXPORT { Export_Id = 1; Path = "$R/cn002"; Pseudo = "$R/cn002"; Access_Type = None;
+		FSAL { Name = VFS; } CLIENT { Clients = $NETNS_NET.102; Access_Type = RW; Squash = No_Root_Squash; } }
+	EXPORT { Export_Id = 2; Path = "/install/nim/spot/71Bcosi/usr"; Pseudo = "/install/nim/spot/71Bcosi/usr";
+		Access_Type = None; FSAL { Name = VFS; }
+		CLIENT { Clients = $NETNS_NET.102; Access_Type = RO; Squash = No_Root_Squash; } }
+	EOF
+	netns_nfs_start sn1 "$TRASH/sn1-exports.conf" &&
 	# redirect over ssh comes with the agent: edit the SNs files here
 	# through a local view of their trees, as the agent will on the SNs
 	cat >local.conf <<-EOF &&
@@ -40,13 +50,16 @@ test_expect_success NETNS 'setup: the cluster, redirected, applied; probes run i
 	cp "$NETNS_EXPORTS" exports.applied
 '
 
-test_expect_success NETNS 'after apply every moved node passes the static check and the probe' '
+test_expect_success NETNS 'after apply every node passes: the moved ones, and cn002 as sn1 serves it' '
 	mn extnfs --config extnfs.conf check --probe >out 2>err &&
-	for n in $MOVED; do echo "$n: ok"; done >want &&
+	for n in $MOVED cn002; do echo "$n: ok"; done >want &&
 	grep ": ok$" out >got &&
 	test_cmp want got &&
 	grep "^cn002: left on its SN: nfsserver is its service node ${Q}sn1${Q}$" out &&
-	grep "^check --probe: 7 node(s): 7 ok, 0 failed, 0 not checked$" out
+	grep "^check --probe: 8 node(s): 8 ok, 0 failed, 0 not checked$" out &&
+	# without --probe, cn002 is only said to stay
+	mn extnfs --config extnfs.conf check >out &&
+	grep "^check: 7 node(s): 7 ok, 0 failed, 0 not checked$" out
 '
 
 test_expect_success NETNS 'an export missing a node: that node fails, statically and over NFS' '
@@ -118,20 +131,23 @@ test_expect_success NETNS 'an SN copy changed after sync: drift for its node, in
 	grep "^cn005: ok$" out
 '
 
-test_expect_success NETNS 'failover drill: SN1 down, its nodes still pass; status says it is unreachable' '
+test_expect_success NETNS 'failover drill: SN1 down, its moved nodes still pass, cn002 (left on it) fails' '
 	test_when_finished "netns_sshd_start sn1" &&
-	netns_stop sn1 sshd &&
+	netns_stop sn1 &&
 	test_expect_code 1 mn extnfs --config extnfs.conf status >st &&
 	grep "^sn1  *unreachable: ${Q}ssh $NETNS_NET.11 true${Q} failed (exit 255)$" st &&
 	grep "^sn2  *reachable (ssh $NETNS_NET.12)$" st &&
-	mn extnfs --config extnfs.conf check --probe cn001,cn003,cn004 >out &&
+	test_expect_code 6 mn extnfs --config extnfs.conf check --probe sn1nodes >out &&
+	grep -v "^note: " out | sed "s/ (spot): .*/ (spot): .../; s/ (root): .*/ (root): .../" >got &&
 	cat >want <<-EOF &&
 	cn001: ok
 	cn003: ok
 	cn004: ok
-	check --probe: 3 node(s): 3 ok, 0 failed, 0 not checked
+	cn002: FAILED: cannot mount sn1:$R/cn002 (root): ...
+	cn002: FAILED: cannot mount sn1:/install/nim/spot/71Bcosi/usr (spot): ...
+	cn002: left on its SN: nfsserver is its service node ${Q}sn1${Q}
+	check --probe: 4 node(s): 3 ok, 1 failed, 0 not checked
 	EOF
-	grep -v "^note: " out >got &&
 	test_cmp want got
 '
 
