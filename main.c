@@ -44,6 +44,7 @@ static const struct command commands[] = {
 	{ "prescript", cmd_prescript, 0, "install the xCAT prescript that runs apply after mkdsklsnode" },
 	{ "check", cmd_check, CMD_NEED_MODEL, "prove every node can mount what it needs (--probe: over NFS)" },
 	{ "status", cmd_status, CMD_NEED_MODEL, "when each tree was last synced, drift, and whether the SNs answer" },
+	{ "listing", cmd_listing, 0, "list a tree as check compares it (what check runs on an ssh SN)" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

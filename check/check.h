@@ -44,6 +44,7 @@ struct check_opts {
 	struct model *model;
 	struct db *db;
 	bool deep; /* trees compared by content digest too */
+	const struct strvec *only; /* check_static: the nodes asked about (NULL: all) */
 };
 
 /*
@@ -56,7 +57,8 @@ void check_add(struct check_report *r, const char *node, const char *what, enum 
 void check_note(struct check_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * The static check of every node of p. Reads the servers with a local
+ * The static check of every node of p (with o->only, of those nodes: the
+ * others' trees, directories and edits are not read). Reads the servers with a local
  * dest, their exports files, the SNs with a local transport and the
  * database (nothing is written: export ids are looked up in a transaction
  * that is rolled back). 0, or -1 with e set when the check itself cannot
@@ -74,6 +76,21 @@ int check_static(const struct plan *p, const struct check_opts *o, struct check_
  */
 int check_probe_node(const struct plan *p, const struct check_opts *o, const char *node,
 		     struct check_report *r, struct err *e);
+
+/*
+ * One node's probe result as the JSON line --probe-node prints:
+ * {"node": N, "problems": [{"check": C, "severity": "fail"|"unknown",
+ * "message": M}, ...]} (node's problems only), appended to out.
+ */
+void check_result_write(const struct check_report *r, const char *node, struct strbuf *out);
+/*
+ * Reads such a line back into r as node's problems ("check" is kept as
+ * "probe"): the last line of the len bytes of buf that starts with '{'
+ * (a wrapper may print lines before it). 0, or -1 with e set when it is not a
+ * probe result (r unchanged).
+ */
+int check_result_read(const char *buf, size_t len, const char *node, struct check_report *r,
+		      struct err *e);
 
 void check_report_release(struct check_report *r);
 

@@ -254,7 +254,8 @@ int check_probe_node(const struct plan *p, const struct check_opts *o, const cha
 		const struct conf_server *cs = conf_server(o->conf, q->server);
 		char *url;
 		strbuf_reset(&sip);
-		if (!cs || (!cs->probe_url && model_attr(o->model, q->server, "hosts", "ip", &sip, e) <= 0)) {
+		/* a [server] section may give the URL; an SN serving its own nodes has none */
+		if (!(cs && cs->probe_url) && model_attr(o->model, q->server, "hosts", "ip", &sip, e) <= 0) {
 			err_clear(e);
 			check_add(r, node, "probe", CHECK_UNKNOWN,
 				  "not probed: no address for %s (hosts.ip or [server %s] probe_url)", q->server,

@@ -1,13 +1,19 @@
 /*
  * record.c: the sync record (see record.h).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check/record.h"
 #include "model/db.h"
 #include "plan/plan.h"
+#include "plan/render.h"
 #include "util/conf.h"
 #include "util/banned.h"
 
@@ -37,6 +43,134 @@ int job_scan(const char *dir, const struct tree_job *j, bool deep, struct tree_l
 	return tree_scan(dir, &j->include, &j->exclude, deep, out, e);
 }
 
+/* Reads fd to its end into sb (may be NULL: discarded). */
+static void drain(int fd, struct strbuf *sb)
+{
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		if (sb)
+			strbuf_add(sb, buf, (size_t)n);
+	}
+}
+
+int run_capture(const struct strvec *argv, struct strbuf *out, struct strbuf *errout, struct err *e)
+{
+	char tmpl[] = "/tmp/extnfs-err.XXXXXX";
+	int fds[2], efd = mkstemp(tmpl), status = 0;
+	pid_t pid;
+
+	if (efd < 0)
+		return err_set(e, "cannot create a temporary file: %s", strerror(errno));
+	unlink(tmpl);
+	if (pipe(fds) < 0) {
+		close(efd);
+		return err_set(e, "pipe: %s", strerror(errno));
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		close(efd);
+		return err_set(e, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(fds[1], 1);
+		dup2(efd, 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv->v[0], argv->v);
+		fprintf(stderr, "cannot run '%s': %s\n", argv->v[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	drain(fds[0], out);
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (errout && lseek(efd, 0, SEEK_SET) == 0)
+		drain(efd, errout);
+	close(efd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ssh_argv(const struct conf_host *h, int timeout, const char *cmd, struct strvec *av)
+{
+	strvec_push(av, "ssh");
+	strvec_push(av, "-o");
+	strvec_push(av, "BatchMode=yes");
+	strvec_push(av, "-o");
+	strvec_pushf(av, "ConnectTimeout=%d", timeout);
+	if (h->user)
+		strvec_pushf(av, "%s@%s", h->user, h->address);
+	else
+		strvec_push(av, h->address);
+	strvec_push(av, cmd);
+}
+
+int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, struct tree_list *out,
+		 struct err *e)
+{
+	const struct conf_host *h = conf_host(c, j->src_host);
+	struct strvec av = STRVEC_INIT;
+	struct strbuf cmd = STRBUF_INIT, o = STRBUF_INIT, er = STRBUF_INIT;
+	char *dir;
+	int rc = -1, st;
+
+	if (!h || !h->transport || !strcmp(h->transport, "local")) {
+		dir = job_src_dir(c, j);
+		rc = job_scan(dir, j, deep, out, e);
+		free(dir);
+		return rc;
+	}
+	sh_quote(&cmd, h->extnfs ? h->extnfs : "extnfs");
+	strbuf_addstr(&cmd, " listing ");
+	sh_quote(&cmd, j->path);
+	for (size_t i = 0; i < j->include.nr; i++) {
+		strbuf_addstr(&cmd, " --include ");
+		sh_quote(&cmd, j->include.v[i]);
+	}
+	for (size_t i = 0; i < j->exclude.nr; i++) {
+		strbuf_addstr(&cmd, " --exclude ");
+		sh_quote(&cmd, j->exclude.v[i]);
+	}
+	if (deep)
+		strbuf_addstr(&cmd, " --deep");
+	ssh_argv(h, 10, cmd.buf, &av);
+	st = run_capture(&av, &o, &er, e);
+	if (st < 0)
+		goto cleanup;
+	if (st != 0) {
+		strbuf_rtrim(&er);
+		{
+			const char *last = strrchr(er.buf, '\n');
+			err_set(e, "cannot list '%s' on %s: %s", j->path, j->src_host,
+				er.len ? (last ? last + 1 : er.buf) : "no answer");
+		}
+		goto cleanup;
+	}
+	{
+		char *name = xstrfmt("%s:%s", j->src_host, j->path);
+		rc = tree_parse(o.buf, o.len, name, out, e);
+		free(name);
+	}
+cleanup:
+	strvec_clear(&av);
+	strbuf_release(&cmd);
+	strbuf_release(&o);
+	strbuf_release(&er);
+	return rc;
+}
+
 static char *scope_of(const struct tree_job *j)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -45,14 +179,17 @@ static char *scope_of(const struct tree_job *j)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* The fingerprint of dir in j's scope, or NULL when it cannot be read. */
-static char *fingerprint(const char *dir, const struct tree_job *j)
+/*
+ * The fingerprint of j's tree in dir (NULL: on its source host), or NULL
+ * when it cannot be read.
+ */
+static char *fingerprint(const struct conf *c, const char *dir, const struct tree_job *j)
 {
 	struct tree_list l = TREE_LIST_INIT;
 	struct err ignore = ERR_INIT;
 	char fp[33], *res = NULL;
 
-	if (dir && job_scan(dir, j, false, &l, &ignore) == 0) {
+	if ((dir ? job_scan(dir, j, false, &l, &ignore) : job_scan_src(c, j, false, &l, &ignore)) == 0) {
 		tree_fingerprint(&l, fp);
 		res = xstrdup(fp);
 	}
@@ -84,15 +221,14 @@ int sync_record(struct db *db, const struct conf *c, const struct plan *p,
 		goto cleanup;
 	for (size_t i = 0; i < p->njobs; i++) {
 		const struct tree_job *j = &p->jobs[i];
-		char *scope = scope_of(j), *src = NULL, *dst = NULL, *sfp = NULL, *dfp = NULL;
+		char *scope = scope_of(j), *dst = NULL, *sfp = NULL, *dfp = NULL;
 		struct db_stmt *st = r[i].state == JOB_OK ? ok : other;
 		int bad;
 
 		if (r[i].state == JOB_OK) {
-			src = job_src_dir(c, j);
 			dst = job_dst_dir(c, j);
-			sfp = fingerprint(src, j);
-			dfp = fingerprint(dst, j);
+			sfp = fingerprint(c, NULL, j);
+			dfp = dst ? fingerprint(c, dst, j) : NULL;
 		}
 		bad = db_bind_text(st, 1, j->server, e) < 0 || db_bind_text(st, 2, j->path, e) < 0 ||
 		      db_bind_text(st, 3, scope, e) < 0 || db_bind_text(st, 4, j->kind, e) < 0 ||
@@ -107,7 +243,6 @@ int sync_record(struct db *db, const struct conf *c, const struct plan *p,
 			bad = db_step(st, e) < 0;
 		db_reset(st);
 		free(scope);
-		free(src);
 		free(dst);
 		free(sfp);
 		free(dfp);

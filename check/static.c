@@ -75,6 +75,19 @@ void check_report_release(struct check_report *r)
 	strvec_clear(&r->notes);
 }
 
+static bool wanted(const struct check_opts *o, const char *node)
+{
+	return !o->only || strvec_find(o->only, node) >= 0;
+}
+
+static bool any_wanted(const struct check_opts *o, const struct strvec *nodes)
+{
+	for (size_t i = 0; i < nodes->nr; i++)
+		if (wanted(o, nodes->v[i]))
+			return true;
+	return false;
+}
+
 /* ---- trees ---- */
 
 static void check_tree(const struct tree_job *j, const struct check_opts *o, struct check_report *r)
@@ -83,7 +96,7 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 	struct err e = ERR_INIT;
 	struct strbuf why = STRBUF_INIT;
 	struct sync_rec rec = { 0 };
-	char *sdir = job_src_dir(o->conf, j), *ddir = job_dst_dir(o->conf, j);
+	char *ddir = job_dst_dir(o->conf, j);
 	char sfp[33], dfp[33];
 	int have_rec = 0;
 
@@ -103,18 +116,17 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 		check_note(r, "%s", e.msg.buf);
 		have_rec = 0;
 	}
+	/* a record of a sync from another host (another primary then) says nothing of this one */
+	if (have_rec == 1 && rec.src_host && strcmp(rec.src_host, j->src_host))
+		have_rec = 0;
 	tree_fingerprint(&dst, dfp);
-	if (!sdir) {
-		check_note(r, "trees from %s not compared with their source: not a local host", j->src_host);
+	if (job_scan_src(o->conf, j, o->deep, &src, &e) < 0) {
+		check_note(r, "%s %s not compared with %s's copy: %s", j->kind, j->path, j->src_host, e.msg.buf);
 		if (have_rec == 1 && rec.dst_fp && strcmp(rec.dst_fp, dfp))
 			for (size_t n = 0; n < j->nodes.nr; n++)
 				check_add(r, j->nodes.v[n], "tree", CHECK_FAIL,
 					  "%s %s on %s changed since the last sync (run 'extnfs sync %s')", j->kind,
 					  j->path, j->server, j->nodes.v[n]);
-		goto cleanup;
-	}
-	if (job_scan(sdir, j, o->deep, &src, &e) < 0) {
-		check_note(r, "%s %s not compared with %s's copy: %s", j->kind, j->path, j->src_host, e.msg.buf);
 		goto cleanup;
 	}
 	if (tree_equal(&src, &dst, j->src_host, j->server, &why))
@@ -141,13 +153,17 @@ cleanup:
 	tree_list_release(&dst);
 	strbuf_release(&why);
 	err_release(&e);
-	free(sdir);
 	free(ddir);
 }
 
 /* ---- exports ---- */
 
-/* Reads a Ganesha file into the exports model: first CLIENT block wins, as in Ganesha. */
+/*
+ * Reads a Ganesha file into the exports model: the first CLIENT block that
+ * names a host decides for it, as in Ganesha; an EXPORT's own RO or RW
+ * access is a world client. (EXPORT_DEFAULTS in the main configuration
+ * are not seen: an unset access counts as none.)
+ */
 static int ganesha_to_list(const struct ganesha_conf *g, struct export_list *out, struct err *e)
 {
 	struct strbuf canon = STRBUF_INIT;
@@ -171,7 +187,8 @@ static int ganesha_to_list(const struct ganesha_conf *g, struct export_list *out
 				}
 				if (strvec_find(&denied, canon.buf) >= 0 || export_entry_find(en, kind, canon.buf))
 					continue;
-				if (a == GANESHA_ACCESS_NONE || a == GANESHA_ACCESS_UNSET)
+				/* metadata-only access cannot boot a node: counted as none */
+				if (a != GANESHA_ACCESS_RO && a != GANESHA_ACCESS_RW)
 					strvec_push(&denied, canon.buf);
 				else
 					export_entry_add(en, kind, canon.buf, a == GANESHA_ACCESS_RW,
@@ -353,12 +370,9 @@ static void check_exports_of(const struct plan *p, const struct check_opts *o, c
 	struct err e = ERR_INIT;
 	int rc;
 
+	/* apply writes exports_file on this machine, whatever the dest: it is read here */
 	if (!cs || !cs->exports_file) {
 		check_note(r, "exports of %s not checked: no exports_file configured", server);
-		goto cleanup;
-	}
-	if (!cs->dest || cs->dest[0] != '/') {
-		check_note(r, "exports of %s not checked: its dest is not a local path", server);
 		goto cleanup;
 	}
 	if (!strcmp(cs->flavor, "mmnfs")) {
@@ -473,6 +487,8 @@ static void check_dir(const struct plan *p, const struct plan_dir *d, const stru
 			q = &p->exports[i];
 	strvec_push(&one, d->node);
 	nodes = q ? &q->clients : &one;
+	if (!any_wanted(o, nodes))
+		goto out;
 	if (lstat(path.buf, &st) < 0)
 		strbuf_addf(&why, "is missing on %s (run 'extnfs statelite --prepare')", d->server);
 	else if (!S_ISDIR(st.st_mode))
@@ -486,6 +502,7 @@ static void check_dir(const struct plan *p, const struct plan_dir *d, const stru
 			    (unsigned)(st.st_mode & 07777), d->mode, d->mode, d->path, d->server);
 	for (size_t n = 0; why.len && n < nodes->nr; n++)
 		check_add(r, nodes->v[n], "statelite", CHECK_FAIL, "%s directory %s %s", d->kind, d->path, why.buf);
+out:
 	strvec_clear(&one);
 	strbuf_release(&path);
 	strbuf_release(&why);
@@ -502,6 +519,8 @@ static void check_redirect(const struct plan *p, const struct check_opts *o, str
 	for (size_t i = 0; i < rr.nr; i++) {
 		const struct redirect_item *it = &rr.items[i];
 		const struct conf_host *h = conf_host(o->conf, it->sn);
+		if (!wanted(o, it->node))
+			continue;
 		if (h && h->transport && strcmp(h->transport, "local")) {
 			check_note(r, "redirect edits on %s not checked: not a local host", it->sn);
 			continue;
@@ -532,7 +551,7 @@ static void check_resolve(const struct plan *p, const struct check_opts *o, stru
 
 		bool lost = false;
 
-		if (ed->kind != EDIT_HOSTS)
+		if (ed->kind != EDIT_HOSTS || !wanted(o, ed->node))
 			continue;
 		/* a node whose tree is missing has that problem already */
 		for (size_t k = 0; k < r->nr && !lost; k++)
@@ -581,7 +600,8 @@ int check_static(const struct plan *p, const struct check_opts *o, struct check_
 	struct strvec servers = STRVEC_INIT;
 
 	for (size_t i = 0; i < p->njobs; i++)
-		check_tree(&p->jobs[i], o, r);
+		if (any_wanted(o, &p->jobs[i].nodes))
+			check_tree(&p->jobs[i], o, r);
 	for (size_t i = 0; i < p->nexports; i++)
 		if (strvec_find(&servers, p->exports[i].server) < 0)
 			strvec_push(&servers, p->exports[i].server);

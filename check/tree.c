@@ -169,7 +169,8 @@ int tree_scan(const char *dir, const struct strvec *include, const struct strvec
 		if (add_entry(dir, "", deep, out, e) < 0 || walk(&full, &rel, exclude, deep, out, e) < 0)
 			goto cleanup;
 	}
-	qsort(out->v, out->nr, sizeof(*out->v), by_path);
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), by_path);
 	rc = 0;
 cleanup:
 	strbuf_release(&full);
@@ -276,6 +277,170 @@ void tree_fingerprint(const struct tree_list *l, char *out)
 	snprintf(out, 33, "%016" PRIx64 "%016" PRIx64, (uint64_t)d.high64, (uint64_t)d.low64);
 	XXH3_freeState(h);
 	strbuf_release(&line);
+}
+
+static void put_escaped(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < '!' || c > '~' || c == '\\')
+			strbuf_addf(out, "\\%03o", c);
+		else
+			strbuf_addch(out, c);
+	}
+}
+
+void tree_write(const struct tree_list *l, struct strbuf *out)
+{
+	for (size_t i = 0; i < l->nr; i++) {
+		const struct tree_entry *t = &l->v[i];
+		char hex[33];
+		strbuf_addf(out, "%c %o %u %u %" PRIu64 " %" PRId64 " ", t->type, (unsigned)t->mode,
+			    (unsigned)t->uid, (unsigned)t->gid, t->size, t->mtime);
+		if (t->has_digest) {
+			copyfile_digest_hex(t->digest, hex);
+			strbuf_addstr(out, hex);
+		} else {
+			strbuf_addch(out, '-');
+		}
+		strbuf_addch(out, ' ');
+		put_escaped(out, t->path[0] ? t->path : ".");
+		if (t->type == 'l') {
+			strbuf_addch(out, ' ');
+			put_escaped(out, t->target);
+		}
+		strbuf_addch(out, '\n');
+	}
+}
+
+/* The next blank-separated field of [*p, end) into f (unescaped when esc). */
+static bool field(const char **p, const char *end, bool esc, struct strbuf *f)
+{
+	const char *s = *p;
+
+	strbuf_reset(f);
+	if (s >= end || *s == ' ')
+		return false;
+	while (s < end && *s != ' ') {
+		if (esc && *s == '\\') {
+			unsigned v = 0;
+			if (end - s < 4)
+				return false;
+			for (int k = 1; k <= 3; k++) {
+				if (s[k] < '0' || s[k] > '7')
+					return false;
+				v = v * 8 + (unsigned)(s[k] - '0');
+			}
+			if (!v || v > 255)
+				return false;
+			strbuf_addch(f, (int)v);
+			s += 4;
+		} else if ((unsigned char)*s < '!' || (unsigned char)*s > '~') {
+			return false; /* the writer escapes these: not a listing */
+		} else {
+			strbuf_addch(f, *s++);
+		}
+	}
+	*p = s < end ? s + 1 : s;
+	return true;
+}
+
+static bool number(const char *s, int base, uint64_t max, uint64_t *v)
+{
+	char *e;
+	unsigned long long n;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	n = strtoull(s, &e, base);
+	if (errno || *e || n > max)
+		return false;
+	*v = n;
+	return true;
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int tree_parse(const char *buf, size_t len, const char *name, struct tree_list *out, struct err *e)
+{
+	struct strbuf f = STRBUF_INIT;
+	const char *p = buf, *end = buf + len;
+	unsigned line = 0;
+	int rc = -1;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
+		struct tree_entry t;
+		uint64_t v[5];
+		const char *why = NULL;
+
+		line++;
+		memset(&t, 0, sizeof(t));
+		if (!field(&p, le, false, &f) || f.len != 1 || !strchr("fdlcbps", f.buf[0]))
+			why = "bad type";
+		else
+			t.type = f.buf[0];
+		for (int k = 0; !why && k < 5; k++) {
+			static const uint64_t max[] = { 07777, UINT32_MAX, UINT32_MAX, INT64_MAX, INT64_MAX };
+			bool neg; /* an mtime before 1970 */
+			if (!field(&p, le, false, &f)) {
+				why = "bad number";
+				break;
+			}
+			neg = k == 4 && f.buf[0] == '-';
+			if (!number(f.buf + neg, k ? 10 : 8, max[k], &v[k]))
+				why = "bad number";
+			else if (neg)
+				v[k] = (uint64_t)(-(int64_t)v[k]);
+		}
+		if (!why && (!field(&p, le, false, &f) || (strcmp(f.buf, "-") && f.len != 32)))
+			why = "bad digest";
+		if (!why && f.len == 32) {
+			for (int k = 0; k < 16 && !why; k++) {
+				int hi = hexval(f.buf[2 * k]), lo = hexval(f.buf[2 * k + 1]);
+				if (hi < 0 || lo < 0)
+					why = "bad digest";
+				else
+					t.digest[k] = (uint8_t)(hi * 16 + lo);
+			}
+			t.has_digest = !why;
+		}
+		if (!why && !field(&p, le, true, &f))
+			why = "bad path";
+		if (!why) {
+			t.path = xstrdup(strcmp(f.buf, ".") ? f.buf : "");
+			if (t.type == 'l' && !field(&p, le, true, &f))
+				why = "bad symlink target";
+			else if (t.type == 'l')
+				t.target = xstrdup(f.buf);
+			if (!why && p < le)
+				why = "extra fields";
+		}
+		if (why) {
+			free(t.path);
+			free(t.target);
+			err_set(e, "cannot read '%s' line %u: %s", name, line, why);
+			goto cleanup;
+		}
+		t.mode = (uint32_t)v[0];
+		t.uid = (uint32_t)v[1];
+		t.gid = (uint32_t)v[2];
+		t.size = v[3];
+		t.mtime = (int64_t)v[4];
+		ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+		out->v[out->nr++] = t;
+		p = nl ? nl + 1 : end;
+	}
+	if (out->nr)
+		qsort(out->v, out->nr, sizeof(*out->v), by_path);
+	rc = 0;
+cleanup:
+	strbuf_release(&f);
+	return rc;
 }
 
 void tree_list_release(struct tree_list *l)

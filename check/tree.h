@@ -64,6 +64,22 @@ bool tree_equal(const struct tree_list *a, const struct tree_list *b, const char
 /* The listing's fingerprint: 32 hex digits (out holds 33 bytes). */
 void tree_fingerprint(const struct tree_list *l, char *out);
 
+/*
+ * The listing as text, one entry per line, for a listing made on another
+ * host (extnfs listing, run over ssh by check and status):
+ *   TYPE MODE UID GID SIZE MTIME DIGEST PATH [TARGET]
+ * TYPE one of f d l c b p s; MODE octal; DIGEST 32 hex digits or '-';
+ * PATH ("." for the tree itself) and TARGET (symlinks only) with every
+ * byte below '!', '\' and bytes above '~' written as \ooo.
+ */
+void tree_write(const struct tree_list *l, struct strbuf *out);
+/*
+ * Parses such text (len bytes of buf, name in messages) into *out
+ * (appended, then sorted). 0, or -1 with "cannot read 'NAME' line N: ..."
+ * in e (out then holds what came before).
+ */
+int tree_parse(const char *buf, size_t len, const char *name, struct tree_list *out, struct err *e);
+
 void tree_list_release(struct tree_list *l);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,8 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs check [NODERANGE] [--deep] [--probe] [--probe-node NODE]";
+static const char usage_line[] =
+	"extnfs check [NODERANGE] [--deep] [--probe] [--probe-node NODE] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Proves, before boot, that every node of NODERANGE (all when omitted) can\n"
 	"mount what it needs from the external servers. Static checks, per node:\n"
@@ -35,12 +37,15 @@ static const char desc[] =
 	"Linux servers export with 'insecure' to the AIX nodes.\n"
 	"--probe also mounts every export over NFS as the node: reads the SPOT's\n"
 	"lib/boot and the node's filesystems file, writes where the node writes, and\n"
-	"makes sure another node's root and statelite directory refuse it. A probe\n"
+	"makes sure another node's root and statelite directory refuse it; nodes\n"
+	"left on their SN (nfsserver is their SN) are probed as their SN serves\n"
+	"them, so a failover drill shows who depends on an SN. A probe\n"
 	"counts only from the node's own address: with [global] probe_exec each\n"
 	"node's probe runs under that command (%n the node, %i its address), e.g.\n"
-	"'ip netns exec %n-ns'; without it, nodes whose address is not on this host\n"
-	"are reported as not probed. --probe-node runs one node's probe here and\n"
-	"prints it as JSON (what probe_exec runs).\n"
+	"'ip netns exec %n-ns', up to [global] fanout at once; without it, nodes\n"
+	"whose address is not on this host are reported as not probed.\n"
+	"--probe-node runs one node's probe here and prints it as JSON (what\n"
+	"probe_exec runs).\n"
 	"Exit 0 when every node is ok, 6 when some node would not boot, 1 when\n"
 	"some node could not be checked.";
 
@@ -55,35 +60,9 @@ static void add_problem_json(json_t *a, const struct check_problem *c)
 					   c->sev == CHECK_FAIL ? "fail" : "unknown", "message", c->msg));
 }
 
-/* What a child probe printed, into r; false when it is not a probe result. */
-static bool take_child(const char *node, const char *out, struct check_report *r)
-{
-	json_error_t je;
-	json_t *j = json_loads(out, 0, &je), *a;
-	size_t i;
-	json_t *v;
-
-	if (!j)
-		return false;
-	a = json_object_get(j, "problems");
-	if (!json_is_array(a)) {
-		json_decref(j);
-		return false;
-	}
-	json_array_foreach(a, i, v) {
-		const char *what = json_string_value(json_object_get(v, "check"));
-		const char *sev = json_string_value(json_object_get(v, "severity"));
-		const char *msg = json_string_value(json_object_get(v, "message"));
-		if (msg)
-			check_add(r, node, what && !strcmp(what, "probe") ? "probe" : "probe",
-				  sev && !strcmp(sev, "unknown") ? CHECK_UNKNOWN : CHECK_FAIL, "%s", msg);
-	}
-	json_decref(j);
-	return true;
-}
-
 /* The probe_exec words for node, then this extnfs with its --db and --config. */
-static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, struct strvec *av)
+static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, unsigned flags,
+		       struct strvec *av)
 {
 	struct strvec words = STRVEC_INIT;
 	char self[4096];
@@ -120,33 +99,50 @@ static void probe_argv(struct cmd_ctx *ctx, const char *node, const char *ip, st
 	strvec_push(av, "check");
 	strvec_push(av, "--probe-node");
 	strvec_push(av, node);
+	if (flags & PLAN_WITH_PAGING)
+		strvec_push(av, "--with-paging");
+	if (flags & PLAN_WITH_DUMP)
+		strvec_push(av, "--with-dump");
 	strvec_clear(&words);
 }
 
-/* Runs one node's probe under probe_exec and takes its result. */
-static void probe_child(struct cmd_ctx *ctx, const char *node, struct check_report *r)
+struct kid {
+	pid_t pid;
+	int fd;
+	const char *node;
+	char *argv0;
+	struct strbuf out;
+};
+
+/* Starts node's probe under probe_exec, its stdout on k->fd. 0, or -1 (problem added). */
+static int kid_start(struct cmd_ctx *ctx, const char *node, unsigned flags, struct kid *k,
+		     struct check_report *r)
 {
 	struct strvec av = STRVEC_INIT;
-	struct strbuf ip = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf ip = STRBUF_INIT;
 	struct err e = ERR_INIT;
-	int fds[2], status = 0;
-	pid_t pid;
+	int fds[2] = { -1, -1 }, rc = -1;
 
+	k->node = node;
+	k->pid = -1;
+	k->fd = -1;
+	strbuf_init(&k->out, 0);
 	model_attr(ctx->model, node, "hosts", "ip", &ip, &e);
-	probe_argv(ctx, node, ip.buf, &av);
+	probe_argv(ctx, node, ip.buf, flags, &av);
+	k->argv0 = xstrdup(av.v[0]);
 	if (pipe(fds) < 0) {
 		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: pipe: %s", strerror(errno));
 		goto out;
 	}
 	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
+	k->pid = fork();
+	if (k->pid < 0) {
+		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: fork: %s", strerror(errno));
 		close(fds[0]);
 		close(fds[1]);
-		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: fork: %s", strerror(errno));
 		goto out;
 	}
-	if (pid == 0) {
+	if (k->pid == 0) {
 		close(fds[0]);
 		dup2(fds[1], 1);
 		close(fds[1]);
@@ -155,57 +151,143 @@ static void probe_child(struct cmd_ctx *ctx, const char *node, struct check_repo
 		_exit(127);
 	}
 	close(fds[1]);
-	for (;;) {
-		char buf[4096];
-		ssize_t n = read(fds[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		strbuf_add(&out, buf, (size_t)n);
-	}
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!take_child(node, out.buf, r))
-		check_add(r, node, "probe", CHECK_UNKNOWN, "not probed: '%s ...' %s %d and printed no result",
-			  av.v[0], WIFEXITED(status) ? "exited with" : "was killed by signal",
-			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	k->fd = fds[0];
+	rc = 0;
 out:
 	strvec_clear(&av);
 	strbuf_release(&ip);
-	strbuf_release(&out);
 	err_release(&e);
+	return rc;
+}
+
+/* Reads what is there of k's output; at its end reaps k and takes its result. */
+static void kid_read(struct kid *k, struct check_report *r)
+{
+	char buf[4096];
+	ssize_t n = read(k->fd, buf, sizeof(buf));
+	struct err e = ERR_INIT;
+	int status = 0;
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n > 0) {
+		strbuf_add(&k->out, buf, (size_t)n);
+		return;
+	}
+	close(k->fd);
+	k->fd = -1;
+	while (waitpid(k->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	k->pid = -1;
+	if (check_result_read(k->out.buf, k->out.len, k->node, r, &e) < 0)
+		check_add(r, k->node, "probe", CHECK_UNKNOWN, "not probed: '%s ...' %s %d and printed no result",
+			  k->argv0, WIFEXITED(status) ? "exited with" : "was killed by signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	err_release(&e);
+	strbuf_release(&k->out);
+	free(k->argv0);
+	k->argv0 = NULL;
+}
+
+/*
+ * Probes nodes under probe_exec, up to [global] fanout at once, each
+ * child's JSON result taken into r; a progress line on a terminal.
+ */
+static void probe_children(struct cmd_ctx *ctx, const struct strvec *nodes, unsigned flags,
+			   struct check_report *r)
+{
+	unsigned fanout = ctx->conf->fanout ? ctx->conf->fanout : 1;
+	struct kid *kids = xcalloc(fanout, sizeof(*kids));
+	struct pollfd *pfd = xcalloc(fanout, sizeof(*pfd));
+	bool tty = isatty(2) && !ctx->quiet;
+	size_t next = 0, done = 0;
+
+	for (unsigned i = 0; i < fanout; i++)
+		kids[i].fd = -1;
+	while (done < nodes->nr) {
+		nfds_t n = 0;
+		for (unsigned i = 0; i < fanout && next < nodes->nr; i++)
+			if (kids[i].fd < 0 && kid_start(ctx, nodes->v[next++], flags, &kids[i], r) < 0) {
+				free(kids[i].argv0);
+				kids[i].argv0 = NULL;
+				done++;
+			}
+		for (unsigned i = 0; i < fanout; i++) {
+			pfd[i].fd = kids[i].fd;
+			pfd[i].events = POLLIN;
+			n += kids[i].fd >= 0;
+		}
+		if (!n)
+			continue;
+		if (poll(pfd, fanout, -1) < 0)
+			continue;
+		for (unsigned i = 0; i < fanout; i++)
+			if (kids[i].fd >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+				kid_read(&kids[i], r);
+				if (kids[i].fd < 0) {
+					done++;
+					if (tty)
+						fprintf(stderr, "\rprobed %zu of %zu node(s)", done, nodes->nr);
+				}
+			}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	free(kids);
+	free(pfd);
+}
+
+/*
+ * The plan of nodes left on their SN, as their SN serves them (what they
+ * mount today), for their probe. 0, or -1 with ctx->err set.
+ */
+static int stay_plan(struct cmd_ctx *ctx, const struct strvec *nodes, unsigned flags, struct plan *out)
+{
+	struct plan_opts po = { flags | PLAN_AS_SERVED, ctx->conf };
+
+	return plan_build(ctx->model, nodes, &po, out, &ctx->err);
 }
 
 /* --probe-node: one node probed here, its result as JSON on stdout. */
-static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *node)
+static int probe_one(struct cmd_ctx *ctx, const struct plan *full, unsigned flags, const char *node)
 {
-	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false };
+	struct check_opts o = { ctx->conf, ctx->model, ctx->db, false, NULL };
 	struct check_report r = CHECK_REPORT_INIT;
-	json_t *a, *j;
+	struct strbuf out = STRBUF_INIT;
 	int rc = EXIT_OK;
 
+	struct plan stay = { 0 };
+	const struct plan *p = full;
+
 	if (strvec_find(&full->nodes, node) < 0) {
-		err_set(&ctx->err, "'%s' is not a node the plan moves to an external server", node);
-		return cmd_error(ctx, "check", EXIT_DATA);
+		/* a node left on its SN: probed as its SN serves it */
+		struct strvec one = STRVEC_INIT;
+		strvec_push(&one, node);
+		rc = stay_plan(ctx, &one, flags, &stay);
+		strvec_clear(&one);
+		if (rc < 0 || strvec_find(&stay.nodes, node) < 0) {
+			plan_release(&stay);
+			if (rc == 0)
+				err_set(&ctx->err, "'%s' is not a node the plan moves or its SN serves", node);
+			return cmd_error(ctx, "check", EXIT_DATA);
+		}
+		p = &stay;
 	}
-	if (check_probe_node(full, &o, node, &r, &ctx->err) < 0) {
+	if (check_probe_node(p, &o, node, &r, &ctx->err) < 0) {
 		check_report_release(&r);
+		plan_release(&stay);
 		return cmd_error(ctx, "check", EXIT_DATA);
 	}
-	a = json_array();
+	plan_release(&stay);
 	for (size_t i = 0; i < r.nr; i++) {
-		add_problem_json(a, &r.v[i]);
 		if (r.v[i].sev == CHECK_FAIL)
 			rc = EXIT_NOBOOT;
 		else if (rc == EXIT_OK)
 			rc = EXIT_SOME_FAILED;
 	}
-	j = json_pack("{s:s,s:o}", "node", node, "problems", a);
-	json_dumpf(j, stdout, JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
-	json_decref(j);
+	check_result_write(&r, node, &out);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
 	check_report_release(&r);
 	return rc;
 }
@@ -213,16 +295,21 @@ static int probe_one(struct cmd_ctx *ctx, const struct plan *full, const char *n
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strvec rest = STRVEC_INIT, none = STRVEC_INIT;
-	struct plan sel = { 0 }, full = { 0 };
+	struct plan sel = { 0 }, full = { 0 }, stay = { 0 };
+	struct strvec staying = STRVEC_INIT, probed = STRVEC_INIT;
+	const struct strvec *rn;
 	struct check_report r = CHECK_REPORT_INIT;
 	struct row *rows = NULL;
 	const char *probe_node = NULL;
-	int deep = 0, probe = 0, rc;
+	int deep = 0, probe = 0, paging = 0, dump = 0, rc;
+	unsigned flags;
 	size_t ok = 0, failed = 0, unknown = 0;
 	const struct opt opts[] = {
 		OPT_FLAG_(0, "deep", &deep, "compare trees by content digest too (reads every file)"),
 		OPT_FLAG_(0, "probe", &probe, "mount every export over NFS as each node"),
 		OPT_STR_(0, "probe-node", &probe_node, "NODE", "probe NODE from here and print the result as JSON"),
+		OPT_FLAG_(0, "with-paging", &paging, "the paging resources too (as apply --with-paging)"),
+		OPT_FLAG_(0, "with-dump", &dump, "the dump resources too (as apply --with-dump)"),
 		OPT_END_,
 	};
 
@@ -234,36 +321,61 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	}
 	/* the whole plan: exports and probes need every node's grants */
-	rc = planned_nodes(ctx, "check", &none, 0, &full);
+	flags = (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0);
+	rc = planned_nodes(ctx, "check", &none, flags, &full);
 	if (rc >= 0)
 		goto cleanup;
 	if (probe_node) {
-		rc = probe_one(ctx, &full, probe_node);
+		rc = probe_one(ctx, &full, flags, probe_node);
 		goto cleanup;
 	}
-	rc = planned_nodes(ctx, "check", &rest, 0, &sel);
+	rc = planned_nodes(ctx, "check", &rest, flags, &sel);
 	if (rc >= 0)
 		goto cleanup;
 	{
-		struct check_opts o = { ctx->conf, ctx->model, ctx->db, deep };
+		struct check_opts o = { ctx->conf, ctx->model, ctx->db, deep, rest.nr ? &sel.nodes : NULL };
 		if (check_static(&full, &o, &r, &ctx->err) < 0) {
 			rc = cmd_error(ctx, "check", EXIT_DATA);
 			goto cleanup;
 		}
-		for (size_t i = 0; probe && i < sel.nodes.nr; i++) {
-			if (ctx->verbose)
-				fprintf(stderr, "probing %s\n", sel.nodes.v[i]);
-			if (ctx->conf->probe_exec)
-				probe_child(ctx, sel.nodes.v[i], &r);
-			else if (check_probe_node(&full, &o, sel.nodes.v[i], &r, &ctx->err) < 0) {
+		/* with --probe, the nodes left on their SN too, as their SN serves them */
+		for (size_t i = 0; probe && i < sel.nskipped; i++)
+			if (starts_with(sel.skipped[i].msg, "nfsserver is its service node"))
+				strvec_push(&staying, sel.skipped[i].node);
+		if (staying.nr && stay_plan(ctx, &staying, flags, &stay) < 0) {
+			rc = cmd_error(ctx, "check", EXIT_DATA);
+			goto cleanup;
+		}
+		for (size_t i = 0; i < stay.nerrors; i++)
+			check_add(&r, stay.errors[i].node, "probe", CHECK_UNKNOWN, "not probed: %s", stay.errors[i].msg);
+		for (size_t i = 0; i < staying.nr; i++)
+			if (strvec_find(&stay.nodes, staying.v[i]) < 0)
+				check_add(&r, staying.v[i], "probe", CHECK_UNKNOWN, "not probed: its SN's plan failed");
+		for (size_t i = 0; i < sel.nodes.nr; i++)
+			strvec_push(&probed, sel.nodes.v[i]);
+		for (size_t i = 0; i < staying.nr; i++)
+			strvec_push(&probed, staying.v[i]);
+		if (probe && ctx->conf->probe_exec)
+			probe_children(ctx, &probed, flags, &r);
+		for (size_t i = 0; probe && !ctx->conf->probe_exec && i < probed.nr; i++) {
+			const struct plan *pp = i < sel.nodes.nr ? &full : &stay;
+			if (isatty(2) && !ctx->quiet)
+				fprintf(stderr, "\rprobing %s (%zu of %zu)\033[K", probed.v[i], i + 1, probed.nr);
+			if (strvec_find(&pp->nodes, probed.v[i]) < 0)
+				continue;
+			if (check_probe_node(pp, &o, probed.v[i], &r, &ctx->err) < 0) {
 				rc = cmd_error(ctx, "check", EXIT_DATA);
 				goto cleanup;
 			}
 		}
+		if (probe && !ctx->conf->probe_exec && isatty(2) && !ctx->quiet)
+			fprintf(stderr, "\r\033[K");
 	}
-	rows = xcalloc(sel.nodes.nr ? sel.nodes.nr : 1, sizeof(*rows));
-	for (size_t i = 0; i < sel.nodes.nr; i++) {
-		rows[i].node = sel.nodes.v[i];
+	/* the rows: the moved nodes, and with --probe the nodes probed on their SN */
+	rn = probe ? &probed : &sel.nodes;
+	rows = xcalloc(rn->nr ? rn->nr : 1, sizeof(*rows));
+	for (size_t i = 0; i < rn->nr; i++) {
+		rows[i].node = rn->v[i];
 		for (size_t k = 0; k < r.nr; k++)
 			if (!strcmp(r.v[k].node, rows[i].node)) {
 				if (r.v[k].sev == CHECK_FAIL)
@@ -280,7 +392,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (ctx->json) {
 		json_t *nodes = json_array(), *skipped = json_array(), *notes = json_array(), *j;
-		for (size_t i = 0; i < sel.nodes.nr; i++) {
+		for (size_t i = 0; i < rn->nr; i++) {
 			json_t *a = json_array();
 			for (size_t k = 0; k < r.nr; k++)
 				if (!strcmp(r.v[k].node, rows[i].node))
@@ -295,14 +407,14 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		for (size_t i = 0; i < r.notes.nr; i++)
 			json_array_append_new(notes, json_string(r.notes.v[i]));
 		j = json_pack("{s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I},s:b,s:b}", "nodes", nodes, "skipped", skipped,
-			      "notes", notes, "summary", "nodes", (json_int_t)sel.nodes.nr, "ok", (json_int_t)ok,
+			      "notes", notes, "summary", "nodes", (json_int_t)rn->nr, "ok", (json_int_t)ok,
 			      "failed", (json_int_t)failed, "unknown", (json_int_t)unknown, "probe", probe, "deep",
 			      deep);
 		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(j);
 	} else if (!ctx->quiet || failed || unknown) {
-		for (size_t i = 0; i < sel.nodes.nr; i++) {
+		for (size_t i = 0; i < rn->nr; i++) {
 			if (!rows[i].fails && !rows[i].unknowns) {
 				if (!ctx->quiet)
 					printf("%s: ok\n", rows[i].node);
@@ -318,7 +430,7 @@ int cmd_check(int argc, char **argv, struct cmd_ctx *ctx)
 		for (size_t i = 0; !ctx->quiet && i < r.notes.nr; i++)
 			printf("note: %s\n", r.notes.v[i]);
 		printf("check%s: %zu node(s): %zu ok, %zu failed, %zu not checked\n", probe ? " --probe" : "",
-		       sel.nodes.nr, ok, failed, unknown);
+		       rn->nr, ok, failed, unknown);
 	}
 	rc = failed ? EXIT_NOBOOT : unknown ? EXIT_SOME_FAILED : EXIT_OK;
 cleanup:
@@ -326,6 +438,9 @@ cleanup:
 	check_report_release(&r);
 	plan_release(&sel);
 	plan_release(&full);
+	plan_release(&stay);
+	strvec_clear(&staying);
+	strvec_clear(&probed);
 	strvec_clear(&rest);
 	strvec_clear(&none);
 	return rc;

@@ -64,5 +64,6 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_prescript(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_listing(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif

@@ -22,12 +22,12 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs status [NODERANGE]";
+static const char usage_line[] = "extnfs status [NODERANGE] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"For each tree the plan copies for NODERANGE (all nodes when omitted): when\n"
 	"it was last synced, from which SN, and whether the SN's copy changed since\n"
 	"(drift: the next sync would change the server; the first difference is\n"
-	"shown). Drift can be told only for trees on SNs with a local transport.\n"
+	"shown; on an ssh SN through 'extnfs listing' run there).\n"
 	"For each SN: whether it is reachable (a local host's root exists; an ssh\n"
 	"host answers 'ssh HOST true' within 5 seconds). Exit 0 when every tree was\n"
 	"synced, none drifted and every SN is reachable, else 1.";
@@ -52,17 +52,17 @@ static void drift_of(const struct conf *c, const struct tree_job *j, const struc
 	struct tree_list src = TREE_LIST_INIT, dst = TREE_LIST_INIT;
 	struct err e = ERR_INIT;
 	struct strbuf why = STRBUF_INIT;
-	char *sdir = job_src_dir(c, j), *ddir = job_dst_dir(c, j);
+	char *ddir = job_dst_dir(c, j);
 	char fp[33];
 
 	strbuf_reset(out);
 	if (!rec->synced_at)
 		strbuf_addstr(out, "unknown: never synced");
-	else if (!sdir)
-		strbuf_addf(out, "unknown: %s is not a local host", j->src_host);
+	else if (rec->src_host && strcmp(rec->src_host, j->src_host))
+		strbuf_addf(out, "unknown: last synced from %s, planned from %s", rec->src_host, j->src_host);
 	else if (!rec->src_fp)
 		strbuf_addstr(out, "unknown: not recorded at the last sync");
-	else if (job_scan(sdir, j, false, &src, &e) < 0)
+	else if (job_scan_src(c, j, false, &src, &e) < 0)
 		strbuf_addf(out, "unknown: %s", e.msg.buf);
 	else {
 		tree_fingerprint(&src, fp);
@@ -78,7 +78,6 @@ static void drift_of(const struct conf *c, const struct tree_job *j, const struc
 	tree_list_release(&dst);
 	strbuf_release(&why);
 	err_release(&e);
-	free(sdir);
 	free(ddir);
 }
 
@@ -87,8 +86,9 @@ static bool reachable(const struct conf *c, const char *host, struct strbuf *out
 {
 	const struct conf_host *h = conf_host(c, host);
 	struct stat st;
-	pid_t pid;
-	int status = 0;
+	struct strvec av = STRVEC_INIT;
+	struct err e = ERR_INIT;
+	int status;
 
 	strbuf_reset(out);
 	if (!h || !h->transport || !strcmp(h->transport, "local")) {
@@ -100,31 +100,19 @@ static bool reachable(const struct conf *c, const char *host, struct strbuf *out
 		strbuf_addf(out, "unreachable: its root '%s' is not a directory here", root);
 		return false;
 	}
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		char *dest = h->user ? xstrfmt("%s@%s", h->user, h->address) : xstrdup(h->address);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execlp("ssh", "ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", dest, "true", (char *)NULL);
-		_exit(127);
-	}
-	if (pid < 0) {
-		strbuf_addf(out, "unknown: fork: %s", strerror(errno));
+	ssh_argv(h, 5, "true", &av);
+	status = run_capture(&av, NULL, NULL, &e);
+	strvec_clear(&av);
+	if (status < 0) {
+		strbuf_addf(out, "unknown: %s", e.msg.buf);
+		err_release(&e);
 		return false;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	if (status == 0) {
 		strbuf_addf(out, "reachable (ssh %s)", h->address);
 		return true;
 	}
-	strbuf_addf(out, "unreachable: 'ssh %s true' failed (exit %d)", h->address,
-		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	strbuf_addf(out, "unreachable: 'ssh %s true' failed (exit %d)", h->address, status);
 	return false;
 }
 
@@ -135,19 +123,30 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 	struct strbuf t = STRBUF_INIT, d = STRBUF_INIT, h = STRBUF_INIT;
 	json_t *jt = NULL, *jh = NULL;
 	size_t synced = 0, drifted = 0, up = 0;
-	int rc;
-	const struct opt opts[] = { OPT_END_ };
+	int rc, pw = 4, paging = 0, dump = 0;
+	const struct opt opts[] = {
+		OPT_FLAG_(0, "with-paging", &paging, "the paging resources too"),
+		OPT_FLAG_(0, "with-dump", &dump, "the dump resources too"),
+		OPT_END_,
+	};
 
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	rc = planned_nodes(ctx, "status", &rest, 0, &p);
+	rc = planned_nodes(ctx, "status", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);
 	if (rc >= 0)
 		goto cleanup;
 	jt = json_array();
 	jh = json_array();
+	for (size_t i = 0; i < p.njobs; i++) {
+		size_t w = strlen(p.jobs[i].path);
+		for (size_t k = 0; k < p.jobs[i].include.nr; k++)
+			w += strlen(p.jobs[i].include.v[k]) + (k ? 1 : 3);
+		if (w > (size_t)pw)
+			pw = (int)w;
+	}
 	if (!ctx->json && !ctx->quiet)
-		printf("%-12s %-55s %-9s %-5s %-23s %s\n", "RESOURCE", "PATH", "SERVER", "FROM", "SYNCED", "DRIFT");
+		printf("%-12s %-*s %-9s %-5s %-23s %s\n", "RESOURCE", pw, "PATH", "SERVER", "FROM", "SYNCED", "DRIFT");
 	for (size_t i = 0; i < p.njobs; i++) {
 		const struct tree_job *j = &p.jobs[i];
 		struct sync_rec rec = { 0 };
@@ -180,7 +179,7 @@ int cmd_status(int argc, char **argv, struct cmd_ctx *ctx)
 			strbuf_addstr(&path, j->path);
 			if (scope.len)
 				strbuf_addf(&path, " (%s)", scope.buf);
-			printf("%-12s %-55s %-9s %-5s %-23s %s\n", j->kind, path.buf, j->server, from, t.buf,
+			printf("%-12s %-*s %-9s %-5s %-23s %s\n", j->kind, pw, path.buf, j->server, from, t.buf,
 			       d.buf);
 			if (rec.last_state && strcmp(rec.last_state, "ok"))
 				printf("%-12s last attempt %s: %s\n", "", rec.last_state, rec.last_msg ? rec.last_msg : "");

@@ -392,7 +392,7 @@ static int plan_node(struct planner *pl, const char *node)
 		rc = 0;
 		goto cleanup;
 	}
-	if (sn.len && !strcmp(server.buf, sn.buf)) {
+	if (sn.len && !strcmp(server.buf, sn.buf) && !(pl->o->flags & PLAN_AS_SERVED)) {
 		note(&pl->p->skipped, &pl->p->nskipped, &pl->p->askipped, node,
 		     "nfsserver is its service node '%s'", sn.buf);
 		rc = 0;

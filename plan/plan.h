@@ -41,6 +41,8 @@ struct res_rule {
 #define PLAN_WITH_PAGING (1u << 0)
 #define PLAN_WITH_DUMP   (1u << 1)
 #define PLAN_ALLOW_CMD   (1u << 2) /* let #CMD=...# run (xCAT's shell escape) */
+#define PLAN_AS_SERVED   (1u << 3) /* nodes whose nfsserver is their SN planned as served by it
+				      (what they mount today: check --probe of the nodes left there) */
 
 struct tree_job {
 	const char *kind;      /* the rule's kind */

@@ -4,8 +4,10 @@
 # local NFS-Ganesha) for the sample cluster: import the xCAT tables and the
 # SNs' NIM resources, look at the cluster as an xCAT administrator does,
 # plan, then 'extnfs apply' from two service nodes (directories here) into
-# an external server (a directory served by ganesha.nfsd on loopback), and
-# apply again to show that nothing changes. Everything started is stopped.
+# an external server (a directory served by ganesha.nfsd on loopback),
+# apply again to show that nothing changes, check every node, show each
+# tree's last sync (status), and let an SN copy drift for check to catch.
+# Everything started is stopped.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -101,5 +103,11 @@ nfs-ls -D "nfs://127.0.0.1?nfsport=22049&mountport=22050" | sed "s|$W/ext||"
 printf '\n$ nfs-ls .../install/nim/root/71Bcosi_root/cn005/etc   (over NFS, as cn005 will)\n'
 nfs-ls "nfs://127.0.0.1$W/ext/install/nim/root/71Bcosi_root/cn005/etc?nfsport=22049&mountport=22050"
 x apply
+x check
+x status
+printf '\n$ echo "changed after the sync" >>sn2/.../cn005/etc/hosts   (the SN copy drifts)\n'
+echo "changed after the sync" >>"$W/sn2/install/nim/root/71Bcosi_root/cn005/etc/hosts"
+x check cn005 || echo "(exit $?: cn005 would not boot as planned)"
 echo
-echo "demo done: the second apply changed nothing. Checks over NFS from each node come next."
+echo "demo done: the second apply changed nothing; check proved every node, then caught the drift."
+echo "Probes over NFS from each node's own address: 'extnfs check --probe' with [global] probe_exec."

@@ -72,3 +72,16 @@ without_export() {
 			next }
 		{ print }' "$1" >"$1.new" && mv "$1.new" "$1"
 }
+
+# in_export FILE PATH-SUFFIX FROM TO: in FILE's EXPORT block whose Path ends
+# with PATH-SUFFIX, the text FROM becomes TO
+in_export() {
+	python3 - "$@" <<-\PY
+	import sys
+	f, suffix, a, b = sys.argv[1:]
+	blocks = open(f).read().split("EXPORT {")
+	blocks = [x.replace(a, b) if ("Path = \"" in x and x.split("Path = \"")[1].split("\"")[0].endswith(suffix)) else x
+	          for x in blocks]
+	open(f, "w").write("EXPORT {".join(blocks))
+	PY
+}

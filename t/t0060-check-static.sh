@@ -60,7 +60,11 @@ test_expect_success GANESHA 'a statemnt directory with the wrong owner: only its
 	cat >want <<-EOF &&
 	cn007: FAILED: statemnt directory /stateliteroot/cn007 on extnfs1 is owned by 1000:1000, not 0:0 (run ${Q}chown 0:0 /stateliteroot/cn007${Q} on extnfs1)
 	EOF
-	test_cmp want got
+	test_cmp want got &&
+	# a noderange without cn007 is not troubled by it
+	extnfs --config extnfs.conf check cn001,cn008 >out &&
+	printf "cn001: ok\ncn008: ok\ncheck: 2 node(s): 2 ok, 0 failed, 0 not checked\n" >want &&
+	test_cmp want out
 '
 
 test_expect_success GANESHA 'a node given another node'"'"'s root: both nodes fail' '
@@ -78,22 +82,25 @@ test_expect_success GANESHA 'a node given another node'"'"'s root: both nodes fa
 
 test_expect_success GANESHA 'read-only where the node writes, and root squashed: told apart' '
 	test_when_finished "cp ext.conf.applied ext.conf" &&
-	python3 - <<-PY &&
-	import re
-	s = open("ext.conf").read()
-	blocks = s.split("EXPORT {")
-	for i, b in enumerate(blocks):
-	    if "/stateliteroot/cn008\";" in b:
-	        blocks[i] = b.replace("Access_Type = RW;", "Access_Type = RO;")
-	    if "/statelite/litetree/cn003\";" in b:
-	        blocks[i] = b.replace("Squash = No_Root_Squash;", "Squash = Root_Squash;")
-	open("ext.conf", "w").write("EXPORT {".join(blocks))
-	PY
+	in_export ext.conf /stateliteroot/cn008 "Access_Type = RW;" "Access_Type = RO;" &&
+	in_export ext.conf /statelite/litetree/cn003 "Squash = No_Root_Squash;" "Squash = Root_Squash;" &&
 	test_expect_code 6 extnfs --config extnfs.conf check >out &&
 	failures out >got &&
 	cat >want <<-EOF &&
 	cn003: FAILED: extnfs1 squashes root on litetree /statelite/litetree/cn003 for cn003 (10.1.0.3), who needs root access (run ${Q}extnfs exports --apply${Q})
 	cn008: FAILED: extnfs1 exports statemnt /stateliteroot/cn008 read-only to cn008 (10.1.0.8), who must write there (run ${Q}extnfs exports --apply${Q})
+	EOF
+	test_cmp want got
+'
+
+test_expect_success GANESHA 'metadata-only access (MDONLY) counts as none' '
+	test_when_finished "cp ext.conf.applied ext.conf" &&
+	in_export ext.conf /spot/71Bsr/usr "Access_Type = RO;" "Access_Type = MDONLY;" &&
+	! cmp ext.conf ext.conf.applied &&
+	test_expect_code 6 extnfs --config extnfs.conf check >out &&
+	failures out >got &&
+	cat >want <<-EOF &&
+	cn006: FAILED: extnfs1${Q}s export of spot /install/nim/spot/71Bsr/usr does not let cn006 (10.1.0.6) mount it (run ${Q}extnfs exports --apply${Q})
 	EOF
 	test_cmp want got
 '

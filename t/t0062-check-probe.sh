@@ -74,12 +74,7 @@ test_expect_success GANESHA 'another node'"'"'s root open to cn001: the probe sa
 
 test_expect_success GANESHA 'its root exported read-only: the write probe fails' '
 	test_when_finished "cp ext.conf.applied ext.conf && ganesha_reload" &&
-	python3 - <<-PY &&
-	s = open("ext.conf").read()
-	b = s.split("EXPORT {")
-	b = [x.replace("Access_Type = RW;", "Access_Type = RO;") if "cn001\";" in x else x for x in b]
-	open("ext.conf", "w").write("EXPORT {".join(b))
-	PY
+	in_export ext.conf $R/cn001 "Access_Type = RW;" "Access_Type = RO;" &&
 	ganesha_reload &&
 	test_expect_code 6 extnfs --config extnfs.conf check --probe cn001 >out &&
 	grep "^cn001: FAILED: cannot write in extnfs1:$R/cn001 (root): " out |
@@ -112,9 +107,31 @@ test_expect_success GANESHA 'the server down: the static check passes, the probe
 	grep "^cn001: FAILED: cannot mount extnfs1:/install/nim/spot/71Bcosi/usr (spot): " out
 '
 
+test_expect_success GANESHA 'with paging: applied and probed, its write checked too' '
+	test_when_finished "cp ext.conf.applied ext.conf && ganesha_reload" &&
+	for n in sn1:cn001 sn2:cn005; do
+		mkfile ${n%:*} /install/nim/paging/71Bcosi_paging/${n#*:}/pagefile "paging ${n#*:}" || return 1
+	done &&
+	mkfile sn2 /install/nim/paging/71Bsr_paging/cn006/pagefile "paging cn006" &&
+	extnfs --config extnfs.conf apply --with-paging >out 2>&1 &&
+	grep "^apply: done$" out &&
+	sleep 1 &&
+	extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
+	grep "^cn001: ok$" out &&
+	in_export ext.conf /71Bcosi_paging/cn001 "Access_Type = RW;" "Access_Type = RO;" &&
+	ganesha_reload &&
+	test_expect_code 6 extnfs --config extnfs.conf check --probe --with-paging cn001 >out &&
+	grep "^cn001: FAILED: cannot write in extnfs1:/install/nim/paging/71Bcosi_paging/cn001 (paging): creat call failed with .*NFS3ERR_ROFS" out &&
+	grep "^cn001: FAILED: extnfs1 exports paging /install/nim/paging/71Bcosi_paging/cn001 read-only to cn001 (127.0.0.1), who must write there" out &&
+	# without --with-paging the paging export is not asked about
+	extnfs --config extnfs.conf check --probe cn001 >out &&
+	grep "^cn001: ok$" out
+'
+
 test_expect_success GANESHA 'probe_exec: each node probed under the wrapper, the result read back' '
 	cat >wrap.sh <<-\EOF &&
 	echo "$1 $2" >>wrap.log
+	echo "a wrapper may say something first"
 	shift 2
 	exec "$@"
 	EOF
@@ -125,9 +142,23 @@ test_expect_success GANESHA 'probe_exec: each node probed under the wrapper, the
 	cn001 127.0.0.1
 	cn005 10.1.0.5
 	EOF
-	test_cmp want wrap.log &&
+	sort wrap.log >got &&
+	test_cmp want got &&
 	grep "^cn001: ok$" out &&
 	grep "^cn005: UNKNOWN: not probed: 10.1.0.5 is not an address of this host" out
+'
+
+test_expect_success GANESHA 'probe_exec for every node, fanout 2: one result per node' '
+	rm -f wrap.log &&
+	check_config "" "probe_exec = sh $TRASH/wrap.sh %n %i
+fanout = 2" &&
+	test_expect_code 1 extnfs --config extnfs.conf check --probe >out &&
+	test $(wc -l <wrap.log) = 8 &&
+	grep "^cn001: ok$" out &&
+	# cn002 too, as its SN serves it
+	grep "^cn002 10.1.0.2$" wrap.log &&
+	test $(grep -c ": UNKNOWN: not probed: 10.1.0.[0-9] is not an address of this host" out) = 7 &&
+	grep "^check --probe: 8 node(s): 1 ok, 0 failed, 7 not checked$" out
 '
 
 test_expect_success GANESHA 'probe_exec that prints nothing: the node is not probed, and says why' '
@@ -144,8 +175,8 @@ import json
 j = json.load(open(\"out.json\"))
 assert j == {\"node\": \"cn001\", \"problems\": []}, j
 " &&
-	test_expect_code 3 extnfs --config extnfs.conf check --probe-node cn002 2>err &&
-	grep "${Q}cn002${Q} is not a node the plan moves to an external server" err
+	test_expect_code 3 extnfs --config extnfs.conf check --probe-node sn1 2>err &&
+	grep "${Q}sn1${Q} is not a node the plan moves or its SN serves" err
 '
 
 test_done

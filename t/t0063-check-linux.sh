@@ -62,4 +62,22 @@ test_expect_success 'an unreadable exports file fails every node it serves, nami
 	test $(grep -c ": FAILED: cannot read ${Q}$TRASH/exports${Q} line " out) = 7
 '
 
+test_expect_success 'an nfs:// server: its exports file checked, its trees and directories noted' '
+	sed "s|^dest = .*|dest = nfs://127.0.0.1/|; s|^exports_file = .*|exports_file = $TRASH/exports.nfs|" \
+		extnfs.conf >nfs.conf &&
+	extnfs --config nfs.conf exports --flavor linux -o exports.nfs &&
+	grep "^/stateliteroot/cn003 10.1.0.3(rw,no_root_squash,insecure" exports.nfs &&
+	extnfs --config nfs.conf check >out &&
+	grep "^note: trees on extnfs1 not checked: its dest is not a local path$" out &&
+	grep "^note: statelite directories on extnfs1 not checked: its dest is not a local path$" out &&
+	tail -n 1 out | grep "^check: 7 node(s): 7 ok, 0 failed, 0 not checked$" &&
+	sed -i "/stateliteroot\/cn003/s/,insecure//" exports.nfs &&
+	test_expect_code 6 extnfs --config nfs.conf check >out &&
+	grep ": FAILED: " out >got &&
+	cat >want <<-EOF &&
+	cn003: FAILED: extnfs1 exports /stateliteroot/cn003 to cn003 (10.1.0.3) without ${Q}insecure${Q}: AIX clients mount from ports above 1023 and are refused (run ${Q}extnfs exports --apply${Q})
+	EOF
+	test_cmp want got
+'
+
 test_done

@@ -154,9 +154,49 @@ static void test_scope(void **state)
 	err_release(&e);
 }
 
+static const struct {
+	const char *in;
+	const char *err; /* NULL: parses, and writes back as in */
+} listings[] = {
+	{ "d 755 0 0 0 100 - .\nf 644 1 2 11 100 - etc/motd\nl 777 0 0 0 100 - lib usr/lib\n", NULL },
+	{ "f 644 0 0 3 -5 0123456789abcdef0123456789abcdef a\\040b\\134\\012c\n", NULL },
+	{ "f 644 0 0 3 5 - a b\n", "line 1: extra fields" },
+	{ "d 755 0 0 0 1 - .\nl 777 0 0 0 5 - link\n", "line 2: bad symlink target" },
+	{ "x 644 0 0 3 5 - a\n", "line 1: bad type" },
+	{ "f 644 0 0 3 5 - a\\400\n", "line 1: bad path" },
+	{ "f 644 0 0 3 5 - a\\000\n", "line 1: bad path" },
+	{ "f 99999 0 0 3 5 - a\n", "line 1: bad number" },
+	{ "f 644 0 0 3 5 0123 a\n", "line 1: bad digest" },
+	{ "f 644 0 0 3\n", "line 1: bad number" },
+	{ "f 644 0 0 3 5 - a\tb\n", "line 1: bad path" }, /* raw bytes the writer escapes */
+};
+
+static void test_listing(void **state)
+{
+	for (size_t i = 0; i < sizeof(listings) / sizeof(listings[0]); i++) {
+		struct tree_list l = TREE_LIST_INIT;
+		struct strbuf out = STRBUF_INIT;
+		struct err e = ERR_INIT;
+		int rc = tree_parse(listings[i].in, strlen(listings[i].in), "sn1:/x", &l, &e);
+		if (listings[i].err) {
+			if (rc != -1 || !strstr(e.msg.buf, listings[i].err) || !strstr(e.msg.buf, "'sn1:/x'"))
+				fail_msg("case %zu: rc %d, '%s', want '%s'", i, rc, e.msg.buf, listings[i].err);
+		} else {
+			if (rc != 0)
+				fail_msg("case %zu: %s", i, e.msg.buf);
+			tree_write(&l, &out);
+			assert_string_equal(out.buf, listings[i].in);
+		}
+		tree_list_release(&l);
+		strbuf_release(&out);
+		err_release(&e);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_scope),
 	};
