@@ -92,6 +92,7 @@ say "extnfs1  $NETNS_SERVER_IP  the external NFS server: rpcbind + ganesha.nfsd,
 say "sn1      $(netns_ip sn1)  service node: sshd, and NFS (rpcbind + ganesha.nfsd) for cn002, which stays on it"
 say "sn2      $(netns_ip sn2)  service node: sshd"
 say "cn001-cn008  $(netns_ip cn001)-$(netns_ip cn008)  the diskless nodes (nothing runs there)"
+say "(network namespaces $NETNS_PREFIX-<host>: see 'ip netns list')"
 x nodels compute@sn1nodes
 x lsdef -t node -o cn003 -i nfsserver,servicenode,provmethod
 x nodels cn005 hosts.ip
