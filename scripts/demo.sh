@@ -105,6 +105,8 @@ x_out apply1.out apply
 [ "$rc" = 0 ] || die "apply failed (exit $rc)"
 x_out apply2.out apply
 [ "$rc" = 0 ] || die "the second apply failed (exit $rc)"
+x status
+[ "$rc" = 0 ] || die "status is not clean after apply (exit $rc)"
 
 step "3. check --probe: every node mounts what it needs, over NFS, from its own address"
 say "$(grep '^probe_exec' extnfs.conf): each node's probe runs in its namespace"

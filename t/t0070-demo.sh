@@ -83,6 +83,7 @@ test_expect_success NETNS 'the demo runs the whole story and says so' '
 	grep -x "extnfs1: exports unchanged (not reloaded)" apply &&
 	grep -x "apply: done" apply &&
 	grep -x "apply: nothing changed" apply &&
+	grep -x "status: 12 tree(s): 12 synced, 0 drifted; 2 SN(s): 2 reachable" apply &&
 	# the probe from each node namespace: all seven moved nodes ok
 	sed -n "/^== 3\./,/^== 4\./p" out1 >check &&
 	grep -x "   probe_exec = ip netns exec $(cat prefix)-%n: each node${Q}s probe runs in its namespace" check &&
