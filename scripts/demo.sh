@@ -123,7 +123,8 @@ netns_stop sn1
 # namespace (sleep), nothing that serves
 left=$(netns_pids sn1 | grep -vx "$(cat netns/sn1/holder.pid)" || :)
 [ -z "$left" ] || die "sn1 still runs processes: $left"
-say "sn1 serves nothing any more (its address stays)"
+say "sn1 serves nothing any more (its address stays; extnfs still reads sn1's"
+say "files as the local directory they are here: only what the nodes reach changes)"
 x_out check2.out check --probe sn1nodes
 check2_rc=$rc
 say "and cn002, left on sn1:"
@@ -147,7 +148,7 @@ fi
 ok=yes
 [ "$check1_rc" = 0 ] && [ "$check2_rc" = 0 ] && [ "$cn002_rc" != 0 ] || ok=no
 if [ $ok = yes ]; then
-	echo "demo: every moved node passes, also with sn1 down; only the node left on sn1 fails"
+	echo "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root"
 else
 	echo "demo: something did not go as it should (see above)"
 fi

@@ -108,7 +108,7 @@ test_expect_success NETNS 'the demo runs the whole story and says so' '
 	grep -x "   check --probe:  7 node(s): 7 ok, 0 failed, 0 not checked (exit 0)" report &&
 	grep -x "   sn1 down:       sn1${Q}s moved nodes: 3 node(s): 3 ok, 0 failed, 0 not checked (exit 0)" report &&
 	grep -x "   cn002 on sn1:   cannot mount its root any more (nfs-cat exit 10): it would not boot" report &&
-	grep -x "demo: every moved node passes, also with sn1 down; only the node left on sn1 fails" report &&
+	grep -x "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root" report &&
 	tail -n 1 out1 | grep -x "   every process stopped by pid, every namespace deleted, the work directory removed"
 '
 
@@ -137,7 +137,7 @@ test_expect_success NETNS 'a second run works the same (idempotent)' '
 	run_demo out2 &&
 	! test_cmp prefix1 prefix &&
 	grep -x "check --probe: 7 node(s): 7 ok, 0 failed, 0 not checked" out2 &&
-	grep -x "demo: every moved node passes, also with sn1 down; only the node left on sn1 fails" out2 &&
+	grep -x "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root" out2 &&
 	nothing_left
 '
 
