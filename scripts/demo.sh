@@ -87,6 +87,8 @@ netns_cluster_sn_nfs sn1 cn002 >>setup.log 2>&1 || {
 	cat setup.log >&2
 	die "sn1's NFS service did not start"
 }
+say "imported: the sample xCAT tables and both SNs' NIM resources (t/fixtures/sample-cluster),"
+say "the nodes' addresses in 192.0.2.0/24; written: the SNs' trees as mkdsklsnode leaves them"
 say "MN       $NETNS_MN_IP   extnfs (this machine's files, its own network)"
 say "extnfs1  $NETNS_SERVER_IP  the external NFS server: rpcbind + ganesha.nfsd, / = $TRASH/srv"
 say "sn1      $(netns_ip sn1)  service node: sshd, and NFS (rpcbind + ganesha.nfsd) for cn002, which stays on it"
