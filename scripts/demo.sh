@@ -42,13 +42,8 @@ R=/install/nim/root/71Bcosi_root
 
 step() { printf '\n== %s\n' "$*"; }
 say() { printf '   %s\n' "$*"; }
-# x ARGS: shows and runs 'extnfs ARGS' on the MN; its exit status in $rc
-x() {
-	printf '\n$ extnfs %s\n' "$*"
-	rc=0
-	mn extnfs "$@" || rc=$?
-}
-# x_out FILE ARGS: the same, the output also kept in FILE
+# x_out FILE ARGS: shows and runs 'extnfs ARGS' on the MN, its output
+# (also kept in FILE) after it; its exit status in $rc
 x_out() {
 	_f=$1
 	shift
@@ -57,6 +52,7 @@ x_out() {
 	mn extnfs "$@" >"$_f" 2>&1 || rc=$?
 	cat "$_f"
 }
+x() { x_out last.out "$@"; }
 die() {
 	echo "demo: $*" >&2
 	exit 1
