@@ -11,9 +11,10 @@
 #   2. extnfs apply: redirect, sync from both SNs, statelite, exports
 #      (reloaded in Ganesha); then again, to show that nothing changes
 #   3. extnfs check --probe: every node mounts what it needs over NFS from
-#      its own address (probe_exec runs each probe in its namespace)
+#      its own address (probe_exec runs each probe in its namespace); cn002,
+#      left on sn1, is probed as sn1 serves it
 #   4. failover drill: sn1's services stopped; sn1's moved nodes still pass
-#      the probe, cn002 (left on sn1) cannot mount its root any more
+#      the probe, cn002 (left on sn1) fails it and cannot mount its root
 #   5. the report
 #
 # Everything runs as root in namespaces and private mount namespaces: the
@@ -78,7 +79,9 @@ netns_cluster_setup >setup.log 2>&1 || {
 	cat netns-local.conf
 } >extnfs.conf
 export EXTNFS_CONFIG
-# cn002 stays on sn1: sn1 serves it itself (its root rw, the SPOT ro)
+# cn002 stays on sn1: its client files as mkdsklsnode leaves them, and sn1
+# serves it itself (its root rw, the SPOT ro)
+node_files sn1 cn002 "$(netns_ip cn002)" root >>setup.log 2>&1 &&
 netns_cluster_sn_nfs sn1 cn002 >>setup.log 2>&1 || {
 	cat setup.log >&2
 	die "sn1's NFS service did not start"
@@ -107,7 +110,8 @@ x status
 [ "$rc" = 0 ] || die "status is not clean after apply (exit $rc)"
 
 step "3. check --probe: every node mounts what it needs, over NFS, from its own address"
-say "$(grep '^probe_exec' extnfs.conf): each node's probe runs in its namespace"
+say "$(grep '^probe_exec' extnfs.conf): each node's probe runs in its namespace;"
+say "cn002, left on sn1, is probed as sn1 serves it"
 x_out check1.out check --probe
 check1_rc=$rc
 
@@ -137,14 +141,18 @@ last() { grep "^$1" "$2" | tail -n 1 | sed "s/^$1//"; }
 say "apply:          $(last 'apply: ' apply1.out) (sync: $(last 'sync: ' apply1.out))"
 say "apply again:    $(last 'apply: ' apply2.out) (sync: $(last 'sync: ' apply2.out))"
 say "check --probe:  $(last 'check --probe: ' check1.out) (exit $check1_rc)"
-say "sn1 down:       sn1's moved nodes: $(last 'check --probe: ' check2.out) (exit $check2_rc)"
+say "sn1 down:       sn1's nodes: $(last 'check --probe: ' check2.out) (exit $check2_rc)"
 if [ "$cn002_rc" = 0 ]; then
 	say "cn002 on sn1:   still reads its root from the stopped sn1 (unexpected)"
 else
 	say "cn002 on sn1:   cannot mount its root any more (nfs-cat exit $cn002_rc): it would not boot"
 fi
 ok=yes
-[ "$check1_rc" = 0 ] && [ "$check2_rc" = 0 ] && [ "$cn002_rc" != 0 ] || ok=no
+# with sn1 down exactly cn002 fails: the moved nodes are ok, cn002 is not
+moved_ok=$(grep -c '^cn00[134]: ok$' check2.out || :)
+failed=$(grep '^cn[0-9]*: FAILED' check2.out | cut -d: -f1 | sort -u | tr '\n' ' ')
+[ "$check1_rc" = 0 ] && [ "$check2_rc" = 6 ] && [ "$moved_ok" = 3 ] && [ "$failed" = "cn002 " ] &&
+	[ "$cn002_rc" != 0 ] || ok=no
 if [ $ok = yes ]; then
 	echo "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root"
 else

@@ -84,14 +84,15 @@ test_expect_success NETNS 'the demo runs the whole story and says so' '
 	grep -x "apply: done" apply &&
 	grep -x "apply: nothing changed" apply &&
 	grep -x "status: 12 tree(s): 12 synced, 0 drifted; 2 SN(s): 2 reachable" apply &&
-	# the probe from each node namespace: all seven moved nodes ok
+	# the probe from each node namespace: the seven moved nodes and cn002 (on sn1) ok
 	sed -n "/^== 3\./,/^== 4\./p" out1 >check &&
-	grep -x "   probe_exec = ip netns exec $(cat prefix)-%n: each node${Q}s probe runs in its namespace" check &&
-	grep -x "cn00[1345678]: ok" check >got &&
-	printf "cn00%s: ok\n" 1 3 4 5 6 7 8 >want &&
+	grep -x "   probe_exec = ip netns exec $(cat prefix)-%n: each node${Q}s probe runs in its namespace;" check &&
+	grep -x "   cn002, left on sn1, is probed as sn1 serves it" check &&
+	grep -x "cn00[12345678]: ok" check >got &&
+	printf "cn00%s: ok\n" 1 3 4 5 6 7 8 2 >want &&
 	test_cmp want got &&
 	grep -x "cn002: left on its SN: nfsserver is its service node ${Q}sn1${Q}" check &&
-	grep -x "check --probe: 7 node(s): 7 ok, 0 failed, 0 not checked" check &&
+	grep -x "check --probe: 8 node(s): 8 ok, 0 failed, 0 not checked" check &&
 	# the drill: cn002 reads from sn1, sn1 stops, its moved nodes still
 	# pass, cn002 cannot mount any more
 	sed -n "/^== 4\./,/^== 5\./p" out1 >drill &&
@@ -100,13 +101,14 @@ test_expect_success NETNS 'the demo runs the whole story and says so' '
 	grep -x "cn00[134]: ok" after >got &&
 	printf "cn00%s: ok\n" 1 3 4 >want &&
 	test_cmp want got &&
-	grep -x "check --probe: 3 node(s): 3 ok, 0 failed, 0 not checked" after &&
+	grep -x "check --probe: 4 node(s): 3 ok, 1 failed, 0 not checked" after &&
+	grep -x "cn002: FAILED: cannot mount sn1:/install/nim/root/71Bcosi_root/cn002 (root): nfs_service failed" after &&
 	grep -x "Failed to mount nfs share : nfs_service failed" after &&
 	! grep -x "motd cn002" after &&
 	# the report
 	sed -n "/^== 5\./,\$p" out1 >report &&
-	grep -x "   check --probe:  7 node(s): 7 ok, 0 failed, 0 not checked (exit 0)" report &&
-	grep -x "   sn1 down:       sn1${Q}s moved nodes: 3 node(s): 3 ok, 0 failed, 0 not checked (exit 0)" report &&
+	grep -x "   check --probe:  8 node(s): 8 ok, 0 failed, 0 not checked (exit 0)" report &&
+	grep -x "   sn1 down:       sn1${Q}s nodes: 4 node(s): 3 ok, 1 failed, 0 not checked (exit 6)" report &&
 	grep -x "   cn002 on sn1:   cannot mount its root any more (nfs-cat exit 10): it would not boot" report &&
 	grep -x "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root" report &&
 	tail -n 1 out1 | grep -x "   every process stopped by pid, every namespace deleted, the work directory removed"
@@ -136,7 +138,7 @@ test_expect_success NETNS 'a second run works the same (idempotent)' '
 	cp prefix prefix1 &&
 	run_demo out2 &&
 	! test_cmp prefix1 prefix &&
-	grep -x "check --probe: 7 node(s): 7 ok, 0 failed, 0 not checked" out2 &&
+	grep -x "check --probe: 8 node(s): 8 ok, 0 failed, 0 not checked" out2 &&
 	grep -x "demo: every moved node passes the probe, also with sn1 down; cn002, left on sn1, cannot mount its root" out2 &&
 	nothing_left
 '
