@@ -61,5 +61,6 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif
