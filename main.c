@@ -146,6 +146,7 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	ctx.err = (struct err)ERR_INIT;
+	ctx.argv0 = argv[0];
 	ctx.db_path = getenv("EXTNFS_DB");
 	ctx.config_path = getenv("EXTNFS_CONFIG");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {

@@ -16,6 +16,7 @@ struct model;
 struct conf;
 
 struct cmd_ctx {
+	const char *argv0;   /* how this extnfs was started (local agents run it again) */
 	const char *db_path;
 	const char *config_path;
 	int verbose;

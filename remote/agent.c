@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -317,6 +318,26 @@ static bool has_entries(const char *dir)
 	return any;
 }
 
+/* Creates the missing parent directories of a local path (0755). 0, or -1 with e set. */
+static int make_parents(const char *path, struct err *e)
+{
+	char *p = xstrdup(path), *end = strrchr(p, '/');
+	int rc = 0;
+
+	if (end)
+		*end = '\0';
+	for (char *s = p + 1; end && s <= end && rc == 0; s++)
+		if (*s == '/' || !*s) {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0755) < 0 && errno != EEXIST)
+				rc = err_set(e, "cannot create '%s': %s", p, strerror(errno));
+			*s = c;
+		}
+	free(p);
+	return rc;
+}
+
 /* Builds the engine's filter from the job's scope. 0, or -1 with e set. */
 static int job_filter(const struct agent_job *j, struct filter *f, struct err *e)
 {
@@ -361,6 +382,11 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 		/* an image directory missing or emptied on the SN must never empty the server */
 		state = AGENT_SKIPPED;
 		msg = xstrfmt("source '%s' is missing or empty: not synced", j->src);
+		goto report;
+	}
+	if (j->dest[0] == '/' && !r->dry_run && make_parents(j->dest, &e) < 0) {
+		state = AGENT_FAILED;
+		msg = xstrdup(e.msg.buf);
 		goto report;
 	}
 	if (job_filter(j, f, &e) < 0) {

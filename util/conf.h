@@ -17,7 +17,9 @@ struct conf_host {
 	char *root;      /* local: where the host's / lives on this machine */
 	char *address;   /* ssh: where to connect */
 	char *user;      /* ssh: login (default root) */
-	char *extnfs;    /* ssh: the extnfs binary on the host (default extnfs) */
+	char *extnfs;    /* the extnfs binary on the host (ssh: a command line run by the
+			    remote shell, default extnfs; local: default this binary) */
+	char *ssh;       /* ssh: the ssh command, words split at blanks (default ssh) */
 	unsigned line;
 };
 
