@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < a.njobs; i++) {
 			const struct agent_job *x = &a.jobs[i], *y = &b.jobs[i];
 			if (strcmp(x->src, y->src) || strcmp(x->dest, y->dest) || x->del != y->del ||
-			    x->keep_root != y->keep_root || x->force != y->force ||
+			    x->keep_root != y->keep_root || x->verify != y->verify || x->force != y->force ||
 			    x->max_delete != y->max_delete || x->max_delete_pct != y->max_delete_pct ||
 			    !same_list(&x->include, &y->include) || !same_list(&x->exclude, &y->exclude))
 				abort();

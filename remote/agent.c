@@ -75,10 +75,10 @@ void agent_request_write(const struct agent_request *r, struct strbuf *out)
 	for (size_t i = 0; i < r->njobs; i++) {
 		const struct agent_job *j = &r->jobs[i];
 		json_array_append_new(
-			jobs, json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:I,s:i}", "src", j->src, "dest",
-					j->dest, "include", strvec_json(&j->include), "exclude",
+			jobs, json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:b,s:b,s:I,s:i}", "src", j->src,
+					"dest", j->dest, "include", strvec_json(&j->include), "exclude",
 					strvec_json(&j->exclude), "delete", j->del, "keep_root",
-					j->keep_root, "force", j->force, "max_delete",
+					j->keep_root, "verify", j->verify, "force", j->force, "max_delete",
 					(json_int_t)j->max_delete, "max_delete_pct", j->max_delete_pct));
 	}
 	o = json_pack("{s:i,s:s,s:s,s:b,s:o}", "protocol", AGENT_PROTOCOL, "version", r->version,
@@ -172,9 +172,9 @@ static int only_keys(json_t *o, const char *where, const char *const *keys, stru
 
 static int parse_job(json_t *o, size_t i, struct agent_job *j, struct err *e)
 {
-	static const char *const keys[] = { "src",   "dest",       "include",        "exclude",
-					    "delete", "keep_root", "force",          "max_delete",
-					    "max_delete_pct", NULL };
+	static const char *const keys[] = { "src",       "dest",   "include", "exclude",
+					    "delete",    "keep_root", "verify", "force",
+					    "max_delete", "max_delete_pct", NULL };
 	char where[48];
 	int64_t n;
 
@@ -187,6 +187,7 @@ static int parse_job(json_t *o, size_t i, struct agent_job *j, struct err *e)
 	    get_list(o, where, "exclude", &j->exclude, e) < 0 ||
 	    get_bool(o, where, "delete", &j->del, e) < 0 ||
 	    get_bool(o, where, "keep_root", &j->keep_root, e) < 0 ||
+	    get_bool(o, where, "verify", &j->verify, e) < 0 ||
 	    get_bool(o, where, "force", &j->force, e) < 0 ||
 	    get_int(o, where, "max_delete", -1, INT64_MAX, &j->max_delete, e) < 0)
 		return -1;
@@ -403,6 +404,7 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 	so.force = j->force;
 	so.dry_run = r->dry_run;
 	so.keep_root = j->keep_root;
+	so.verify = j->verify;
 	so.max_delete = j->max_delete;
 	so.max_delete_pct = j->max_delete_pct;
 	so.on_event = on_event;

@@ -29,6 +29,8 @@ struct agent_job {
 	struct strvec exclude; /* subtrees of src whose contents stay out ("etc/.client_data/") */
 	bool del;              /* delete what src lacks, inside the scope */
 	bool keep_root;        /* leave dest's own mode, owner and times alone */
+	bool verify;           /* walk dest even when the manifest is trusted (other
+				  jobs write inside this tree) */
 	bool force;            /* guards: copy an empty source, any number of deletions */
 	int64_t max_delete;    /* -1: max_delete_pct of the destination entries */
 	int max_delete_pct;

@@ -407,7 +407,7 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 			continue;
 		}
 		aj = agent_request_add(&req);
-		aj->src = xstrfmt("%s%s", !a->ssh && h && h->root ? h->root : "", j->path);
+		aj->src = xstrfmt("%s%s", h && h->root ? h->root : "", j->path);
 		aj->dest = dest;
 		for (size_t x = 0; x < j->include.nr; x++)
 			strvec_push(&aj->include, j->include.v[x]);
@@ -416,6 +416,13 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 		aj->del = true;
 		/* a job that owns only some names of its directory leaves the directory alone */
 		aj->keep_root = j->include.nr > 0;
+		/*
+		 * A tree that holds other jobs' trees walks its destination every
+		 * time: their writes disturb the times of its directories (the
+		 * .client_data directory), which its manifest would not see.
+		 */
+		for (size_t d = 0; d < p->njobs && !aj->verify; d++)
+			aj->verify = d != i && nested(&p->jobs[d], j);
 	}
 	if (!a->njobs)
 		goto cleanup;

@@ -14,7 +14,8 @@
 struct conf_host {
 	char *name;
 	char *transport; /* "local" (default) or "ssh" */
-	char *root;      /* local: where the host's / lives on this machine */
+	char *root;      /* where the host's / lives (local: on this machine; ssh: on that
+			    host, a prefix of every source path there) */
 	char *address;   /* ssh: where to connect */
 	char *user;      /* ssh: login (default root) */
 	char *extnfs;    /* the extnfs binary on the host (ssh: a command line run by the
