@@ -14,7 +14,27 @@ SSHD_DIR="$TRASH/sshd"
 SSHD_PORT=$((30000 + ($$ % 2000) * 2))
 SSHD_CLOSED_PORT=$((SSHD_PORT + 1))
 EXTNFS_BIN="$BUILD_DIR/extnfs"
-SSH_CMD="ssh -F /dev/null -i $SSHD_DIR/id -p $SSHD_PORT -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+# ssh_cmd PORT: the ssh command line for a host at 127.0.0.1:PORT
+ssh_cmd() {
+	echo "ssh -F /dev/null -i $SSHD_DIR/id -p $1 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+}
+SSH_CMD=$(ssh_cmd $SSHD_PORT)
+
+# ssh_conf_host NAME [KEY=VALUE...]: a [host NAME] block for an ssh SN at
+# 127.0.0.1 whose / is $TRASH/NAME and whose agent keeps its manifests in
+# $TRASH/NAME-state.db; extra keys override (e.g. ssh=..., extnfs=...)
+ssh_conf_host() {
+	_h=$1; shift
+	_ssh=$SSH_CMD _ext="$EXTNFS_BIN --db $TRASH/$_h-state.db"
+	for kv in "$@"; do
+		case "$kv" in
+		ssh=*) _ssh=${kv#ssh=} ;;
+		extnfs=*) _ext=${kv#extnfs=} ;;
+		esac
+	done
+	printf '[host %s]\ntransport = ssh\naddress = 127.0.0.1\nssh = %s\nextnfs = %s\nroot = %s\n' \
+		"$_h" "$_ssh" "$_ext" "$TRASH/$_h"
+}
 
 sshd_stop() {
 	if [ -s "$SSHD_DIR/sshd.started" ]; then
