@@ -16,7 +16,8 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs sync [NODERANGE] [--fanout N] [--dry-run] [--with-paging] [--with-dump]";
+static const char usage_line[] =
+	"extnfs sync [NODERANGE] [--fanout N] [--dry-run] [--max-delete N|P%] [--force] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Copies the plan's trees from the SNs to the external servers with the\n"
 	"replication engine, each job scoped by the plan (a node's directory, a\n"
@@ -82,16 +83,20 @@ static void status(const struct run_progress *rp, void *data)
 	strbuf_release(&sb);
 }
 
-int sync_run(struct cmd_ctx *ctx, const struct plan *p, unsigned fanout, bool dry, int *exit_code)
+int sync_run(struct cmd_ctx *ctx, const struct plan *p, const struct sync_args *sa, int *exit_code)
 {
+	bool dry = sa->dry;
 	struct sync_out so = { ctx, !ctx->quiet && !ctx->json && isatty(2), false, 0 };
 	char *self = strchr(ctx->argv0, '/') ? realpath(ctx->argv0, NULL) : NULL;
 	struct run_opts ro = {
 		.conf = ctx->conf,
 		.self = self ? self : ctx->argv0,
 		.db_path = ctx->db_path,
-		.fanout = fanout,
-		.dry_run = dry,
+		.fanout = sa->fanout,
+		.dry_run = sa->dry,
+		.force = sa->force,
+		.max_delete = sa->max_delete,
+		.max_delete_pct = sa->max_delete_pct,
 		.progress = progress,
 		.status = status,
 		.data = &so,
@@ -141,12 +146,15 @@ int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx)
 	struct plan p = { 0 };
 	struct lock *locks = NULL;
 	size_t nlocks = 0;
-	const char *fanout_s = NULL;
-	unsigned long fanout = ctx->conf->fanout;
-	int dry = 0, paging = 0, dump = 0, rc;
+	const char *fanout_s = NULL, *max_delete = NULL;
+	struct sync_args sa;
+	int dry = 0, force = 0, paging = 0, dump = 0, rc;
 	const struct opt opts[] = {
 		OPT_STR_(0, "fanout", &fanout_s, "N", "how many SNs at once (default: [global] fanout, 8)"),
 		OPT_FLAG_('n', "dry-run", &dry, "show what would be copied, copy nothing"),
+		OPT_STR_(0, "max-delete", &max_delete, "N|P%",
+			 "refuse a job that deletes more than N entries or P% of its copy (default 10%)"),
+		OPT_FLAG_(0, "force", &force, "copy empty sources too, lift the deletion limit"),
 		OPT_FLAG_(0, "with-paging", &paging, "copy paging resources too"),
 		OPT_FLAG_(0, "with-dump", &dump, "copy dump resources too"),
 		OPT_END_,
@@ -155,10 +163,9 @@ int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx)
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	if (fanout_s && (!parse_ulong(fanout_s, &fanout) || !fanout || fanout > 1024)) {
-		rc = cmd_usage("sync", "--fanout takes a number from 1 to 1024");
+	rc = sync_args_parse(ctx, "sync", fanout_s, max_delete, dry, force, &sa);
+	if (rc >= 0)
 		goto cleanup;
-	}
 	rc = planned_nodes(ctx, "sync", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);
 	if (rc >= 0)
 		goto cleanup;
@@ -166,7 +173,7 @@ int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx)
 		rc = cmd_error(ctx, "sync", EXIT_DATA);
 		goto cleanup;
 	}
-	if (sync_run(ctx, &p, (unsigned)fanout, dry, &rc) < 0)
+	if (sync_run(ctx, &p, &sa, &rc) < 0)
 		rc = cmd_error(ctx, "sync", EXIT_ALL_FAILED);
 cleanup:
 	apply_unlock(locks, nlocks);

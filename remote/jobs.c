@@ -414,6 +414,9 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 		for (size_t x = 0; x < j->exclude.nr; x++)
 			strvec_push(&aj->exclude, j->exclude.v[x]);
 		aj->del = true;
+		aj->force = run->o->force;
+		aj->max_delete = run->o->max_delete;
+		aj->max_delete_pct = run->o->max_delete_pct;
 		/* a job that owns only some names of its directory leaves the directory alone */
 		aj->keep_root = j->include.nr > 0;
 		/*

@@ -42,6 +42,9 @@ struct run_opts {
 	const char *db_path; /* local agents keep their manifests there; may be NULL */
 	unsigned fanout;
 	bool dry_run;
+	bool force;          /* the jobs' guards: see struct agent_job */
+	int64_t max_delete;
+	int max_delete_pct;
 	void (*progress)(const struct job_result *r, void *data); /* after each job, may be NULL */
 	void (*status)(const struct run_progress *p, void *data); /* now and then, may be NULL */
 	void *data;
