@@ -7,6 +7,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -62,7 +63,11 @@ int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	rc = agent_serve(stdin, stdout, ctx->db, &stop_flag);
+	{
+		char *bak = cmd_backup_dir(ctx);
+		rc = agent_serve(stdin, stdout, ctx->db, bak, &stop_flag);
+		free(bak);
+	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 cleanup:

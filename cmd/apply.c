@@ -69,7 +69,10 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("== redirect\n");
 	{
 		char *bak = cmd_backup_dir(ctx);
-		redirect_apply(&p, ctx->conf, bak, false, dry, &rr, &ctx->err);
+		char *self = planned_self(ctx);
+		struct run_opts ro = { .conf = ctx->conf, .self = self, .db_path = ctx->db_path, .dry_run = dry };
+		jobs_redirect(&p, &ro, bak, false, &rr, &ctx->err);
+		free(self);
 		free(bak);
 	}
 	for (size_t i = 0; i < rr.nr; i++)

@@ -3,6 +3,8 @@
  * apply (see planned.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/planned.h"
 #include "model/model.h"
@@ -71,4 +73,11 @@ int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fano
 	a->max_delete = so.max_delete;
 	a->max_delete_pct = so.max_delete_pct;
 	return -1;
+}
+
+char *planned_self(const struct cmd_ctx *ctx)
+{
+	char *self = strchr(ctx->argv0, '/') ? realpath(ctx->argv0, NULL) : NULL;
+
+	return self ? self : xstrdup(ctx->argv0);
 }

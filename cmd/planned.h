@@ -36,6 +36,9 @@ struct sync_args {
 int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fanout,
 		    const char *max_delete, int dry, int force, struct sync_args *a);
 
+/* This extnfs's own path, for local hosts' agents (caller frees). */
+char *planned_self(const struct cmd_ctx *ctx);
+
 /* Runs p's tree jobs and prints the summary; *exit_code says how it went. 0 or -1. */
 int sync_run(struct cmd_ctx *ctx, const struct plan *p, const struct sync_args *a, int *exit_code);
 

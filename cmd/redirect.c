@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "plan/plan.h"
 #include "redirect/redirect.h"
+#include "remote/jobs.h"
 #include "util/banned.h"
 
 static const char usage_line[] = "extnfs redirect [NODERANGE] [--undo] [--dry-run]";
@@ -48,7 +49,10 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	{
 		char *bak = cmd_backup_dir(ctx);
-		redirect_apply(&p, ctx->conf, bak, undo, dry, &r, &ctx->err);
+		char *self = planned_self(ctx);
+		struct run_opts ro = { .conf = ctx->conf, .self = self, .db_path = ctx->db_path, .dry_run = dry };
+		jobs_redirect(&p, &ro, bak, undo, &r, &ctx->err);
+		free(self);
 		free(bak);
 	}
 	if (ctx->json) {

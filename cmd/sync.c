@@ -87,10 +87,10 @@ int sync_run(struct cmd_ctx *ctx, const struct plan *p, const struct sync_args *
 {
 	bool dry = sa->dry;
 	struct sync_out so = { ctx, !ctx->quiet && !ctx->json && isatty(2), false, 0 };
-	char *self = strchr(ctx->argv0, '/') ? realpath(ctx->argv0, NULL) : NULL;
+	char *self = planned_self(ctx);
 	struct run_opts ro = {
 		.conf = ctx->conf,
-		.self = self ? self : ctx->argv0,
+		.self = self,
 		.db_path = ctx->db_path,
 		.fanout = sa->fanout,
 		.dry_run = sa->dry,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/plan.h"
 #include "remote/agent.h"
 #include "util/util.h"
 
@@ -34,8 +35,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		agent_request_write(&a, &out);
 		if (agent_request_parse(out.buf, out.len, &b, &e) < 0)
 			abort();
-		if (a.njobs != b.njobs || strcmp(a.version, b.version) || a.dry_run != b.dry_run)
+		if (a.njobs != b.njobs || strcmp(a.version, b.version) || a.dry_run != b.dry_run ||
+		    a.nedits != b.nedits || a.redirect_undo != b.redirect_undo)
 			abort();
+		for (size_t i = 0; i < a.nedits; i++)
+			if (strcmp(a.edits[i].file, b.edits[i].file) || a.edits[i].kind != b.edits[i].kind ||
+			    strcmp(a.edits[i].server, b.edits[i].server))
+				abort();
 		for (size_t i = 0; i < a.njobs; i++) {
 			const struct agent_job *x = &a.jobs[i], *y = &b.jobs[i];
 			if (strcmp(x->src, y->src) || strcmp(x->dest, y->dest) || x->del != y->del ||

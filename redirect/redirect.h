@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "plan/plan.h"
 #include "util/strvec.h"
 #include "util/util.h"
 
@@ -42,5 +43,7 @@ struct redirect_report {
 int redirect_apply(const struct plan *p, const struct conf *c, const char *backup_dir, bool undo,
 		   bool dry_run, struct redirect_report *r, struct err *e);
 void redirect_report_release(struct redirect_report *r);
+/* "filesystems", "hosts" or "info". */
+const char *redirect_kind_name(enum edit_kind k);
 
 #endif

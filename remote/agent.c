@@ -14,9 +14,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "plan/plan.h"
+#include "redirect/redirect.h"
 #include "remote/agent.h"
 #include "sync/engine.h"
 #include "sync/filter.h"
+#include "util/conf.h"
 #include "util/config.h"
 #include "util/banned.h"
 
@@ -54,9 +57,37 @@ void agent_request_release(struct agent_request *r)
 		strvec_clear(&r->jobs[i].exclude);
 	}
 	free(r->jobs);
+	for (size_t i = 0; i < r->nedits; i++) {
+		struct redirect_edit *ed = &r->edits[i];
+		free(ed->sn);
+		free(ed->file);
+		free(ed->node);
+		free(ed->server);
+		free(ed->server_ip);
+		free(ed->spot_path);
+		free(ed->root_path);
+	}
+	free(r->edits);
 	free(r->version);
 	free(r->host);
 	memset(r, 0, sizeof(*r));
+}
+
+void agent_request_add_edit(struct agent_request *r, const struct redirect_edit *ed,
+			    const char *prefix)
+{
+	struct redirect_edit *c;
+
+	ALLOC_GROW(r->edits, r->nedits + 1, r->aedits);
+	c = &r->edits[r->nedits++];
+	c->sn = xstrdup(ed->sn);
+	c->file = xstrfmt("%s%s", prefix ? prefix : "", ed->file);
+	c->node = xstrdup(ed->node);
+	c->kind = ed->kind;
+	c->server = xstrdup(ed->server);
+	c->server_ip = ed->server_ip ? xstrdup(ed->server_ip) : NULL;
+	c->spot_path = ed->spot_path ? xstrdup(ed->spot_path) : NULL;
+	c->root_path = ed->root_path ? xstrdup(ed->root_path) : NULL;
 }
 
 static json_t *strvec_json(const struct strvec *sv)
@@ -83,6 +114,24 @@ void agent_request_write(const struct agent_request *r, struct strbuf *out)
 	}
 	o = json_pack("{s:i,s:s,s:s,s:b,s:o}", "protocol", AGENT_PROTOCOL, "version", r->version,
 		      "host", r->host ? r->host : "", "dry_run", r->dry_run, "jobs", jobs);
+	if (r->nedits) {
+		json_t *edits = json_array();
+		for (size_t i = 0; i < r->nedits; i++) {
+			const struct redirect_edit *ed = &r->edits[i];
+			json_t *e = json_pack("{s:s,s:s,s:s,s:s,s:s}", "sn", ed->sn, "node", ed->node,
+					      "file", ed->file, "kind", redirect_kind_name(ed->kind),
+					      "server", ed->server);
+			if (ed->server_ip)
+				json_object_set_new(e, "server_ip", json_string(ed->server_ip));
+			if (ed->spot_path)
+				json_object_set_new(e, "spot_path", json_string(ed->spot_path));
+			if (ed->root_path)
+				json_object_set_new(e, "root_path", json_string(ed->root_path));
+			json_array_append_new(edits, e);
+		}
+		json_object_set_new(o, "redirect",
+				    json_pack("{s:b,s:o}", "undo", r->redirect_undo, "edits", edits));
+	}
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (!s)
 		die_bug("agent request");
@@ -202,9 +251,76 @@ static int parse_job(json_t *o, size_t i, struct agent_job *j, struct err *e)
 	return 0;
 }
 
+static int parse_edit(json_t *o, size_t i, struct agent_request *r, struct err *e)
+{
+	static const char *const keys[] = { "sn",        "node",      "file",      "kind", "server",
+					    "server_ip", "spot_path", "root_path", NULL };
+	struct redirect_edit *ed;
+	char where[48], *kind = NULL;
+	int rc = -1;
+
+	snprintf(where, sizeof(where), "redirect.edits[%zu].", i);
+	if (!json_is_object(o))
+		return err_set(e, "redirect.edits[%zu]: expected an object", i);
+	ALLOC_GROW(r->edits, r->nedits + 1, r->aedits);
+	ed = &r->edits[r->nedits++];
+	memset(ed, 0, sizeof(*ed));
+	if (only_keys(o, where, keys, e) < 0 || get_str(o, where, "sn", true, &ed->sn, e) < 0 ||
+	    get_str(o, where, "node", true, &ed->node, e) < 0 ||
+	    get_str(o, where, "file", true, &ed->file, e) < 0 ||
+	    get_str(o, where, "kind", true, &kind, e) < 0 ||
+	    get_str(o, where, "server", true, &ed->server, e) < 0 ||
+	    get_str(o, where, "server_ip", false, &ed->server_ip, e) < 0 ||
+	    get_str(o, where, "spot_path", false, &ed->spot_path, e) < 0 ||
+	    get_str(o, where, "root_path", false, &ed->root_path, e) < 0)
+		goto out;
+	if (!strcmp(kind, "filesystems"))
+		ed->kind = EDIT_FILESYSTEMS;
+	else if (!strcmp(kind, "hosts"))
+		ed->kind = EDIT_HOSTS;
+	else if (!strcmp(kind, "info"))
+		ed->kind = EDIT_INFO;
+	else {
+		err_set(e, "%skind: '%s' is not filesystems, hosts or info", where, kind);
+		goto out;
+	}
+	if (ed->file[0] != '/') {
+		err_set(e, "%sfile: '%s' is not an absolute path", where, ed->file);
+		goto out;
+	}
+	if (ed->kind == EDIT_HOSTS && !ed->server_ip) {
+		err_set(e, "%sserver_ip: missing", where);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(kind);
+	return rc;
+}
+
+static int parse_redirect(json_t *o, struct agent_request *r, struct err *e)
+{
+	static const char *const keys[] = { "undo", "edits", NULL };
+	json_t *edits, *x;
+	size_t i;
+
+	if (!json_is_object(o))
+		return err_set(e, "redirect: expected an object");
+	if (only_keys(o, "redirect.", keys, e) < 0 ||
+	    get_bool(o, "redirect.", "undo", &r->redirect_undo, e) < 0)
+		return -1;
+	edits = json_object_get(o, "edits");
+	if (!json_is_array(edits))
+		return err_set(e, "redirect.edits: %s", edits ? "expected a list" : "missing");
+	json_array_foreach(edits, i, x)
+		if (parse_edit(x, i, r, e) < 0)
+			return -1;
+	return 0;
+}
+
 int agent_request_parse(const char *buf, size_t len, struct agent_request *r, struct err *e)
 {
-	static const char *const keys[] = { "protocol", "version", "host", "dry_run", "jobs", NULL };
+	static const char *const keys[] = { "protocol", "version", "host", "dry_run", "jobs", "redirect", NULL };
 	json_error_t je;
 	json_t *o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je), *jobs, *j;
 	int64_t proto = -1;
@@ -245,6 +361,10 @@ int agent_request_parse(const char *buf, size_t len, struct agent_request *r, st
 			err_prefix(e, "request");
 			goto cleanup;
 		}
+	}
+	if (json_object_get(o, "redirect") && parse_redirect(json_object_get(o, "redirect"), r, e) < 0) {
+		err_prefix(e, "request");
+		goto cleanup;
 	}
 	rc = 0;
 cleanup:
@@ -444,8 +564,42 @@ static void host_name(char *buf, size_t n)
 	buf[n - 1] = '\0';
 }
 
-int agent_serve(FILE *in, FILE *out, struct db *db, const volatile int *stop)
+/* Applies r's redirect edits and writes one line per edit. Returns how many failed. */
+static size_t serve_redirect(const struct agent_request *r, const char *backup_dir, FILE *out)
 {
+	struct plan p;
+	struct conf c;
+	struct redirect_report rr = { 0 };
+	struct err e = ERR_INIT;
+	size_t failed;
+
+	/* the edits as a plan of their own, their files as paths on this host */
+	memset(&p, 0, sizeof(p));
+	p.edits = r->edits;
+	p.nedits = r->nedits;
+	conf_init(&c);
+	redirect_apply(&p, &c, backup_dir, r->redirect_undo, r->dry_run, &rr, &e);
+	for (size_t i = 0; i < rr.nr; i++) {
+		const struct redirect_item *it = &rr.items[i];
+		json_t *o = json_pack("{s:s,s:I,s:s}", "type", "redirect", "index", (json_int_t)i, "state",
+				      it->state == REDIRECT_CHANGED     ? "changed"
+				      : it->state == REDIRECT_UNCHANGED ? "unchanged"
+									: "failed");
+		if (it->msg)
+			json_object_set_new(o, "message", json_string(it->msg));
+		emit(out, o);
+	}
+	failed = rr.failed;
+	redirect_report_release(&rr);
+	conf_release(&c);
+	err_release(&e);
+	return failed;
+}
+
+int agent_serve(FILE *in, FILE *out, struct db *db, const char *backup_dir,
+		const volatile int *stop)
+{
+	size_t redirect_failed = 0;
 	struct agent_request r = { 0 };
 	struct strbuf buf = STRBUF_INIT;
 	struct err e = ERR_INIT;
@@ -478,12 +632,14 @@ int agent_serve(FILE *in, FILE *out, struct db *db, const volatile int *stop)
 		emit_error(out, e.msg.buf);
 		goto cleanup;
 	}
+	if (r.nedits)
+		redirect_failed = serve_redirect(&r, backup_dir, out);
 	for (size_t i = 0; i < r.njobs; i++)
 		counts[run_job(&r, i, db, out, stop)]++;
 	emit(out, json_pack("{s:s,s:I,s:I,s:I}", "type", "end", "ok", (json_int_t)counts[AGENT_OK],
 			    "skipped", (json_int_t)counts[AGENT_SKIPPED], "failed",
 			    (json_int_t)counts[AGENT_FAILED]));
-	rc = counts[AGENT_OK] == r.njobs ? EXIT_OK : EXIT_SOME_FAILED;
+	rc = counts[AGENT_OK] == r.njobs && !redirect_failed ? EXIT_OK : EXIT_SOME_FAILED;
 cleanup:
 	agent_request_release(&r);
 	strbuf_release(&buf);
@@ -555,6 +711,18 @@ int agent_event_parse(const char *line, size_t len, struct agent_event *ev, stru
 			if (get_str(o, "result: ", "message", false, &ev->message, e) < 0)
 				goto cleanup;
 		}
+	} else if (!strcmp(type, "redirect")) {
+		const char *state = json_string_value(json_object_get(o, "state"));
+		ev->type = AEV_REDIRECT;
+		if (!json_is_integer(json_object_get(o, "index")) || !state ||
+		    (strcmp(state, "changed") && strcmp(state, "unchanged") && strcmp(state, "failed"))) {
+			err_set(e, "redirect: expected an index and a state (changed, unchanged, failed)");
+			goto cleanup;
+		}
+		ev->job = (size_t)get_u64(o, "index");
+		ev->state = state[0] == 'c' ? AGENT_OK : state[0] == 'u' ? AGENT_SKIPPED : AGENT_FAILED;
+		if (get_str(o, "redirect: ", "message", false, &ev->message, e) < 0)
+			goto cleanup;
 	} else if (!strcmp(type, "end")) {
 		ev->type = AEV_END;
 	} else if (!strcmp(type, "error")) {

@@ -20,6 +20,7 @@
 #define AGENT_PROTOCOL 1
 
 struct db;
+struct redirect_edit;
 
 /* One tree job: make dest a replica of src, within the job's scope. */
 struct agent_job {
@@ -42,6 +43,10 @@ struct agent_request {
 	bool dry_run;
 	struct agent_job *jobs;
 	size_t njobs, ajobs;
+	/* redirect edits of the host's client files (paths as on the host) */
+	bool redirect_undo;
+	struct redirect_edit *edits;
+	size_t nedits, aedits;
 };
 
 /*
@@ -52,20 +57,25 @@ struct agent_request {
 int agent_request_parse(const char *buf, size_t len, struct agent_request *r, struct err *e);
 /* Appends r as a JSON object and a newline to out. */
 void agent_request_write(const struct agent_request *r, struct strbuf *out);
+/* Adds a copy of ed to r's redirect edits, its file as prefix + ed->file. */
+void agent_request_add_edit(struct agent_request *r, const struct redirect_edit *ed,
+			    const char *prefix);
 /* Adds an empty job (max_delete -1, 10 %) to r and returns it. */
 struct agent_job *agent_request_add(struct agent_request *r);
 void agent_request_release(struct agent_request *r);
 
 /*
- * The agent's side: reads a request from in, runs each job with the
+ * The agent's side: reads a request from in, applies its redirect edits
+ * (previous versions kept under backup_dir), runs each job with the
  * engine (the manifest in db, NULL: none) and writes the JSON lines to
  * out. stop is polled (a signal handler sets it). Returns the exit code:
  * EXIT_OK when every job succeeded, EXIT_SOME_FAILED when some did not,
  * EXIT_DATA for a bad request or another version (an error line said so).
  */
-int agent_serve(FILE *in, FILE *out, struct db *db, const volatile int *stop);
+int agent_serve(FILE *in, FILE *out, struct db *db, const char *backup_dir,
+		const volatile int *stop);
 
-enum agent_event_type { AEV_HELLO, AEV_PROGRESS, AEV_RESULT, AEV_END, AEV_ERROR };
+enum agent_event_type { AEV_HELLO, AEV_PROGRESS, AEV_RESULT, AEV_REDIRECT, AEV_END, AEV_ERROR };
 enum agent_state { AGENT_OK, AGENT_SKIPPED, AGENT_FAILED };
 
 /* One line from an agent, parsed. Strings are owned (agent_event_release). */
@@ -73,8 +83,8 @@ struct agent_event {
 	enum agent_event_type type;
 	char *version; /* hello */
 	char *host;    /* hello: the agent's host name */
-	size_t job;    /* progress, result: index in the request */
-	enum agent_state state; /* result */
+	size_t job;    /* progress, result, redirect: index in the request's list */
+	enum agent_state state; /* result; redirect: AGENT_OK changed, AGENT_SKIPPED unchanged */
 	uint64_t created, updated, metadata, deleted, failed, bytes;
 	uint64_t done_files, todo_files; /* progress */
 	double seconds;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "plan/plan.h"
+#include "redirect/redirect.h"
 #include "remote/agent.h"
 #include "remote/jobs.h"
 #include "util/conf.h"
@@ -221,6 +222,17 @@ static void job_fail(struct run *run, size_t i, char *msg)
 	job_done(run, i);
 }
 
+/* The first line of agent a: its hello, of this version, or a->fail says why not. */
+static void check_hello(struct agent_proc *a, const struct agent_event *ev)
+{
+	if (ev->type != AEV_HELLO)
+		a->fail = xstrfmt("the agent on %s did not say hello first", a->host);
+	else if (strcmp(ev->version, EXTNFS_VERSION))
+		a->fail = xstrfmt("version mismatch: %s runs extnfs %s, this is extnfs %s", a->host,
+				  ev->version, EXTNFS_VERSION);
+	a->hello = true;
+}
+
 /* One line from agent a. */
 static void proc_line(struct run *run, struct agent_proc *a, const char *line, size_t len)
 {
@@ -234,13 +246,7 @@ static void proc_line(struct run *run, struct agent_proc *a, const char *line, s
 		goto out;
 	}
 	if (!a->hello) {
-		if (ev.type != AEV_HELLO) {
-			a->fail = xstrfmt("the agent on %s did not say hello first", a->host);
-		} else if (strcmp(ev.version, EXTNFS_VERSION)) {
-			a->fail = xstrfmt("version mismatch: %s runs extnfs %s, this is extnfs %s", a->host,
-					  ev.version, EXTNFS_VERSION);
-		}
-		a->hello = true;
+		check_hello(a, &ev);
 		goto out;
 	}
 	if (ev.type == AEV_ERROR) {
@@ -322,30 +328,35 @@ static char *last_err_line(int fd)
 	return res;
 }
 
+/* Why what agent a (ended with status) did not answer for failed (caller frees). */
+static char *proc_fail_msg(const struct agent_proc *a, int status)
+{
+	char *why = last_err_line(a->err), *msg;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	if (a->fail)
+		msg = xstrdup(a->fail);
+	else if (!a->hello && a->ssh && code == 255)
+		msg = xstrfmt("cannot reach %s over ssh: %s", a->host, why ? why : "ssh failed");
+	else if (!a->hello)
+		msg = xstrfmt("the agent did not start on %s: %s (exit %d)", a->host,
+			      why ? why : "no message", code);
+	else
+		msg = xstrfmt("the agent on %s stopped before this job: %s (exit %d)", a->host,
+			      why ? why : "no message", code);
+	free(why);
+	return msg;
+}
+
 /* Agent a has ended with status: jobs without a result failed, and why. */
 static void proc_end(struct run *run, struct agent_proc *a, int status)
 {
-	char *why = last_err_line(a->err);
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-
 	for (size_t k = 0; k < a->njobs; k++) {
-		char *msg;
 		if (a->has_result[k])
 			continue;
-		if (a->fail)
-			msg = xstrdup(a->fail);
-		else if (!a->hello && a->ssh && code == 255)
-			msg = xstrfmt("cannot reach %s over ssh: %s", a->host, why ? why : "ssh failed");
-		else if (!a->hello)
-			msg = xstrfmt("the agent did not start on %s: %s (exit %d)", a->host,
-				      why ? why : "no message", code);
-		else
-			msg = xstrfmt("the agent on %s stopped before this job: %s (exit %d)", a->host,
-				      why ? why : "no message", code);
 		run->r[a->jobs[k]].seconds = 0;
-		job_fail(run, a->jobs[k], msg);
+		job_fail(run, a->jobs[k], proc_fail_msg(a, status));
 	}
-	free(why);
 }
 
 /* True when job i may start now: every tree inside it is finished or in the wave. */
@@ -569,4 +580,139 @@ void job_results_release(struct job_result *r, size_t n)
 	for (size_t i = 0; r && i < n; i++)
 		free(r[i].msg);
 	free(r);
+}
+
+/*
+ * Runs the redirect edits of host (an ssh host) through its agent, one
+ * request, and appends one item per edit to r.
+ */
+static void redirect_host(const struct plan *p, const char *host, const struct run_opts *o,
+			  bool undo, struct redirect_report *r)
+{
+	const struct conf_host *h = conf_host(o->conf, host);
+	struct agent_request req = { 0 };
+	struct agent_proc a;
+	struct strvec av = STRVEC_INIT;
+	struct strbuf body = STRBUF_INIT;
+	struct err e = ERR_INIT;
+	size_t first = r->nr, *idx = xcalloc(p->nedits ? p->nedits : 1, sizeof(size_t)), n = 0;
+	char *fail = NULL;
+	int status = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.out = a.err = -1;
+	req.version = xstrdup(EXTNFS_VERSION);
+	req.host = xstrdup(host);
+	req.dry_run = o->dry_run;
+	req.redirect_undo = undo;
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct redirect_edit *ed = &p->edits[i];
+		struct redirect_item *it;
+		if (strcmp(ed->sn, host))
+			continue;
+		agent_request_add_edit(&req, ed, h && h->root ? h->root : NULL);
+		idx[n++] = i;
+		ALLOC_GROW(r->items, r->nr + 1, r->alloc);
+		it = &r->items[r->nr++];
+		memset(it, 0, sizeof(*it));
+		it->sn = ed->sn;
+		it->node = ed->node;
+		it->file = ed->file;
+		it->kind = redirect_kind_name(ed->kind);
+		it->state = REDIRECT_FAILED; /* until the agent says otherwise */
+	}
+	a.host = xstrdup(host);
+	a.ssh = true;
+	strbuf_init(&a.line, 0);
+	agent_request_write(&req, &body);
+	agent_argv(h, o, &av);
+	if (proc_start(&a, &av, &body, &e) < 0) {
+		fail = xstrfmt("cannot start the agent: %s", e.msg.buf);
+		goto done;
+	}
+	for (;;) {
+		char buf[8192], *nl;
+		ssize_t got = read(a.out, buf, sizeof(buf));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		strbuf_add(&a.line, buf, (size_t)got);
+		while ((nl = memchr(a.line.buf, '\n', a.line.len))) {
+			size_t len = (size_t)(nl - a.line.buf);
+			struct agent_event ev;
+			if (!a.fail && agent_event_parse(a.line.buf, len, &ev, &e) < 0) {
+				a.fail = xstrfmt("the agent on %s said something unexpected: %s", host, e.msg.buf);
+			} else if (!a.fail) {
+				if (!a.hello) {
+					check_hello(&a, &ev);
+				} else if (ev.type == AEV_ERROR) {
+					a.fail = xstrdup(ev.message);
+				} else if (ev.type == AEV_REDIRECT && ev.job < n) {
+					struct redirect_item *it = &r->items[first + ev.job];
+					it->state = ev.state == AGENT_OK ? REDIRECT_CHANGED
+						    : ev.state == AGENT_SKIPPED ? REDIRECT_UNCHANGED
+										: REDIRECT_FAILED;
+					free(it->msg);
+					it->msg = ev.message ? xstrdup(ev.message) : NULL;
+					if (it->state == REDIRECT_FAILED && !it->msg)
+						it->msg = xstrdup("failed");
+				}
+				agent_event_release(&ev);
+				if (a.fail)
+					kill(a.pid, SIGTERM);
+			}
+			memmove(a.line.buf, nl + 1, a.line.len - len - 1);
+			strbuf_setlen(&a.line, a.line.len - len - 1);
+		}
+	}
+	while (waitpid(a.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	fail = proc_fail_msg(&a, status);
+done:
+	for (size_t k = first; k < r->nr; k++) {
+		struct redirect_item *it = &r->items[k];
+		if (it->state == REDIRECT_FAILED && !it->msg)
+			it->msg = xstrdup(fail ? fail : "failed");
+		if (it->state == REDIRECT_FAILED)
+			r->failed++;
+		else if (it->state == REDIRECT_CHANGED)
+			r->changed++;
+		else
+			r->unchanged++;
+	}
+	free(fail);
+	free(idx);
+	proc_release(&a);
+	agent_request_release(&req);
+	strvec_clear(&av);
+	strbuf_release(&body);
+	err_release(&e);
+}
+
+int jobs_redirect(const struct plan *p, const struct run_opts *o, const char *backup_dir, bool undo,
+		  struct redirect_report *r, struct err *e)
+{
+	struct plan local;
+	struct strvec ssh_hosts = STRVEC_INIT;
+	int rc;
+
+	/* the edits of local hosts, here; each ssh host's through its agent */
+	memset(&local, 0, sizeof(local));
+	local.edits = xcalloc(p->nedits ? p->nedits : 1, sizeof(*local.edits));
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct conf_host *h = conf_host(o->conf, p->edits[i].sn);
+		if (h && !strcmp(h->transport, "ssh")) {
+			if (strvec_find(&ssh_hosts, p->edits[i].sn) < 0)
+				strvec_push(&ssh_hosts, p->edits[i].sn);
+		} else {
+			local.edits[local.nedits++] = p->edits[i]; /* borrowed strings */
+		}
+	}
+	rc = redirect_apply(&local, o->conf, backup_dir, undo, o->dry_run, r, e);
+	for (size_t k = 0; rc == 0 && k < ssh_hosts.nr; k++)
+		redirect_host(p, ssh_hosts.v[k], o, undo, r);
+	free(local.edits);
+	strvec_clear(&ssh_hosts);
+	return rc;
 }

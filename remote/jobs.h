@@ -61,4 +61,15 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 	     struct err *e);
 void job_results_release(struct job_result *r, size_t n);
 
+struct redirect_report;
+/*
+ * Applies (or with undo, reverts) p's redirect edits: those of local
+ * hosts here (redirect_apply), those of each ssh host by its agent, one
+ * request per host (o->conf, o->self, o->dry_run are used). r gets one
+ * item per edit; a host that cannot be reached fails its items with the
+ * reason. 0, or -1 when the report cannot be made.
+ */
+int jobs_redirect(const struct plan *p, const struct run_opts *o, const char *backup_dir, bool undo,
+		  struct redirect_report *r, struct err *e);
+
 #endif

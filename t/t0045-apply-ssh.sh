@@ -68,4 +68,27 @@ test_expect_success SSHD,GANESHA 'a second apply over ssh changes nothing (not e
 	test_cmp exports.before ext.conf
 '
 
+test_expect_success SSHD,GANESHA 'redirect --undo over ssh puts the SNs back, redirect again is idempotent' '
+	F=install/nim/root/71Bcosi_root/cn005/etc/filesystems &&
+	extnfs --config extnfs.conf redirect --undo >out &&
+	grep "^undo: 21 file(s) changed, 0 unchanged, 0 failed$" out &&
+	grep "nodename	= sn2" sn2/$F && ! grep "nodename	= extnfs1" sn2/$F &&
+	extnfs --config extnfs.conf redirect >out &&
+	grep "^21 file(s) changed, 0 unchanged, 0 failed$" out &&
+	extnfs --config extnfs.conf redirect >out &&
+	grep "^0 file(s) changed, 21 unchanged, 0 failed$" out &&
+	test $(grep -c extnfs1 sn2/install/nim/root/71Bcosi_root/cn005/etc/hosts) = 1
+'
+
+test_expect_success SSHD,GANESHA 'redirect with sn2 unreachable: its files fail with the reason, sn1'"'"'s are done' '
+	{ ssh_conf_host sn1 && ssh_conf_host sn2 "ssh=$(ssh_cmd $SSHD_CLOSED_PORT)"; } >unreach.conf &&
+	test_expect_code 1 extnfs --config unreach.conf redirect --undo >out 2>err &&
+	grep "^undo: 9 file(s) changed, 0 unchanged, 12 failed$" out &&
+	sed "s/^extnfs redirect: sn2 cn00[5-8]: //" err | sort -u >got &&
+	echo "cannot reach sn2 over ssh: ssh: connect to host 127.0.0.1 port $SSHD_CLOSED_PORT: Connection refused" >want &&
+	test_cmp want got &&
+	extnfs --config extnfs.conf redirect >out &&
+	grep "^9 file(s) changed, 12 unchanged, 0 failed$" out
+'
+
 test_done
