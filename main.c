@@ -41,7 +41,7 @@ static const struct command commands[] = {
 	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
 	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },
 	{ "apply", cmd_apply, CMD_NEED_MODEL, "redirect, sync, statelite, exports: the main job" },
-	{ "agent", cmd_agent, CMD_NEED_DB, "run a sync's tree jobs where the sources are (JSON on stdin)" },
+	{ "agent", cmd_agent, CMD_NEED_DB, "the SN side of sync and redirect (a JSON request on stdin)" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

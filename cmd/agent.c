@@ -17,15 +17,17 @@
 
 static const char usage_line[] = "extnfs [--db PATH] agent";
 static const char desc[] =
-	"Runs the tree jobs of one request read on stdin (JSON: the caller's\n"
-	"extnfs version and the jobs) with the replication engine, and writes JSON\n"
-	"lines on stdout: a hello with this version first, progress lines, one\n"
+	"Runs one request read on stdin (JSON: the caller's extnfs version, tree\n"
+	"jobs, redirect edits of this host's client files): the edits first, then\n"
+	"each job with the replication engine. Writes JSON lines on stdout: a hello\n"
+	"with this version first, one line per redirect edit, progress lines, one\n"
 	"result per job (ok, skipped or failed, with counts and a message), and an\n"
 	"end line; or one error line when the request is malformed or comes from\n"
 	"another version of extnfs (both ends must run the same version). A job\n"
 	"whose source is missing or empty is skipped: it would empty the server.\n"
 	"Manifests go to the database (--db), except for jobs that own only some\n"
-	"names of a directory. 'extnfs sync' starts this command; the protocol is\n"
+	"names of a directory; redirect backups beside it. 'extnfs sync', 'extnfs\n"
+	"redirect' and 'extnfs apply' start this command; the protocol is\n"
 	"described in doc/agent-protocol.md. Exit 0 when every job succeeded, 1\n"
 	"when some did not, 3 for a bad request or another version.";
 

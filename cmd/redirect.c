@@ -25,8 +25,10 @@ static const char desc[] =
 	"the server in NIM_HOSTS. Edits keep every other byte, are idempotent (a\n"
 	"second run changes nothing) and atomic (temporary file and rename; the\n"
 	"previous version is kept under the database's directory, in\n"
-	"backup/SN/FILE). --undo makes the SN the\n"
-	"server again. Exit 1 when some files failed (the others are done).";
+	"backup/SN/FILE). Local hosts are edited here (under their root=), ssh\n"
+	"hosts by 'extnfs agent' on the SN (backups beside its database). --undo\n"
+	"makes the SN the server again. Exit 1 when some files failed (the others\n"
+	"are done).";
 
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 {
