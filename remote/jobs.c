@@ -595,7 +595,7 @@ static void redirect_host(const struct plan *p, const char *host, const struct r
 	struct strvec av = STRVEC_INIT;
 	struct strbuf body = STRBUF_INIT;
 	struct err e = ERR_INIT;
-	size_t first = r->nr, *idx = xcalloc(p->nedits ? p->nedits : 1, sizeof(size_t)), n = 0;
+	size_t first = r->nr, n = 0;
 	char *fail = NULL;
 	int status = 0;
 
@@ -611,7 +611,7 @@ static void redirect_host(const struct plan *p, const char *host, const struct r
 		if (strcmp(ed->sn, host))
 			continue;
 		agent_request_add_edit(&req, ed, h && h->root ? h->root : NULL);
-		idx[n++] = i;
+		n++;
 		ALLOC_GROW(r->items, r->nr + 1, r->alloc);
 		it = &r->items[r->nr++];
 		memset(it, 0, sizeof(*it));
@@ -682,7 +682,6 @@ done:
 			r->unchanged++;
 	}
 	free(fail);
-	free(idx);
 	proc_release(&a);
 	agent_request_release(&req);
 	strvec_clear(&av);
