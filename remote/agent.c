@@ -671,13 +671,13 @@ int agent_event_parse(const char *line, size_t len, struct agent_event *ev, stru
 	int rc = -1;
 
 	memset(ev, 0, sizeof(*ev));
-	if (!o || !json_is_object(o)) {
-		err_set(e, "not a JSON object: %.60s", line);
-		goto cleanup;
-	}
-	type = json_string_value(json_object_get(o, "type"));
-	if (!type) {
-		err_set(e, "a line without a type: %.60s", line);
+	if (!o || !json_is_object(o) || !(type = json_string_value(json_object_get(o, "type")))) {
+		/* the line is not NUL-terminated, and may hold anything */
+		struct strbuf q = STRBUF_INIT;
+		strbuf_addquoted(&q, line, len < 60 ? len : 60);
+		err_set(e, "%s: %s%s", o && json_is_object(o) ? "a line without a type" : "not a JSON object",
+			q.buf, len > 60 ? "..." : "");
+		strbuf_release(&q);
 		goto cleanup;
 	}
 	if (!strcmp(type, "hello")) {
