@@ -504,7 +504,8 @@ int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result *
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, &old_pipe);
-	while (run.prog.jobs_done < p->njobs) {
+	/* until every job has its result and every agent has ended */
+	while (run.prog.jobs_done < p->njobs || active) {
 		/* a free slot for each host with nothing running and jobs that may start */
 		for (size_t h = 0; h < hosts.nr && active < fanout; h++) {
 			bool busy = false;

@@ -41,6 +41,16 @@ test_expect_success 'with --fanout 2 both SNs'"'"' agents run at once and the sy
 	check_all_arrived ext
 '
 
+test_expect_success 'a progress line on a terminal, none on a pipe' '
+	# script(1) gives the sync a terminal; the summary still goes to the file
+	script -qec "extnfs --config extnfs.conf sync --dry-run >tty.out" tty.log >/dev/null &&
+	grep "sync: 0/12 jobs, 2 host(s) running, " tty.log &&
+	grep "sync: 12/12 jobs, 0 host(s) running, 0 change(s), 0 B" tty.log &&
+	grep "^sync (dry run): 12 job(s): 12 ok" tty.out &&
+	extnfs --config extnfs.conf sync --dry-run >pipe.out 2>pipe.err &&
+	test ! -s pipe.err
+'
+
 test_expect_success 'an agent that dies at once fails its SN only; exit 1' '
 	printf "#!/bin/sh\necho \"agent crashed\" >&2\nexit 70\n" >broken &&
 	chmod +x broken &&
