@@ -57,16 +57,8 @@ void agent_request_release(struct agent_request *r)
 		strvec_clear(&r->jobs[i].exclude);
 	}
 	free(r->jobs);
-	for (size_t i = 0; i < r->nedits; i++) {
-		struct redirect_edit *ed = &r->edits[i];
-		free(ed->sn);
-		free(ed->file);
-		free(ed->node);
-		free(ed->server);
-		free(ed->server_ip);
-		free(ed->spot_path);
-		free(ed->root_path);
-	}
+	for (size_t i = 0; i < r->nedits; i++)
+		plan_edit_release(&r->edits[i]);
 	free(r->edits);
 	free(r->version);
 	free(r->host);
