@@ -42,6 +42,9 @@ static const struct command commands[] = {
 	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },
 	{ "apply", cmd_apply, CMD_NEED_MODEL, "redirect, sync, statelite, exports: the main job" },
 	{ "agent", cmd_agent, CMD_NEED_DB, "the SN side of sync and redirect (a JSON request on stdin)" },
+	{ "prescript", cmd_prescript, 0, "install the xCAT prescript that runs apply after mkdsklsnode" },
+	{ "check", cmd_check, CMD_NEED_MODEL, "prove every node can mount what it needs (--probe: over NFS)" },
+	{ "status", cmd_status, CMD_NEED_MODEL, "when each tree was last synced, drift, and whether the SNs answer" },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

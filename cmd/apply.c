@@ -19,33 +19,38 @@
 #include "util/banned.h"
 
 static const char usage_line[] =
-	"extnfs apply [NODERANGE] [--dry-run] [--fanout N] [--max-delete N|P%] [--force] [--with-paging] [--with-dump]";
+	"extnfs apply [NODERANGE] [--dry-run] [--fanout N] [--max-delete N|P%] [--force] [--verify] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Brings the external servers to the plan for NODERANGE (all nodes when\n"
 	"omitted), in this order: redirect (the SNs' client files point at the\n"
 	"server), sync (the trees, see 'extnfs sync'), statelite (the directories),\n"
 	"exports (written as each server's exports_file and reloaded). Stops before\n"
 	"the exports when any sync failed, so nodes are never pointed at trees that\n"
-	"are not there. The servers are locked for the whole run. Exit 0 when\n"
+	"are not there. A server's exports file always covers every node it serves,\n"
+	"whatever NODERANGE says (so the plan of all nodes must be free of problems).\n"
+	"The servers are locked for the whole run. Exit 0 when\n"
 	"everything succeeded, 1 when something failed, 7 when nothing could be done.";
 
 int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strvec rest = STRVEC_INIT, servers = STRVEC_INIT;
-	struct plan p = { 0 };
+	struct plan p = { 0 }, every = { 0 };
+	const struct plan *exp_plan = &p;
+	struct strvec none = STRVEC_INIT;
 	struct redirect_report rr = { 0 };
 	struct statelite_report sr = { 0 };
 	struct lock *locks = NULL;
 	size_t nlocks = 0, changed = 0, failed = 0;
 	const char *fanout_s = NULL, *max_delete = NULL;
 	struct sync_args sa;
-	int dry = 0, force = 0, paging = 0, dump = 0, rc, sync_rc = EXIT_OK;
+	int dry = 0, force = 0, verify = 0, paging = 0, dump = 0, rc, sync_rc = EXIT_OK;
 	const struct opt opts[] = {
 		OPT_FLAG_('n', "dry-run", &dry, "show what each stage would do, change nothing"),
 		OPT_STR_(0, "fanout", &fanout_s, "N", "how many SNs at once (default: [global] fanout, 8)"),
 		OPT_STR_(0, "max-delete", &max_delete, "N|P%",
 			 "refuse a tree job that deletes more than N entries or P% (default 10%)"),
 		OPT_FLAG_(0, "force", &force, "sync empty sources too, lift the deletion limit"),
+		OPT_FLAG_(0, "verify", &verify, "read the server's copies too, repair what changed there"),
 		OPT_FLAG_(0, "with-paging", &paging, "copy and export paging resources too"),
 		OPT_FLAG_(0, "with-dump", &dump, "copy and export dump resources too"),
 		OPT_END_,
@@ -54,12 +59,24 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	rc = sync_args_parse(ctx, "apply", fanout_s, max_delete, dry, force, &sa);
+	rc = sync_args_parse(ctx, "apply", fanout_s, max_delete, dry, force, verify, &sa);
 	if (rc >= 0)
 		goto cleanup;
 	rc = planned_nodes(ctx, "apply", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);
 	if (rc >= 0)
 		goto cleanup;
+	/*
+	 * A server's exports file covers every node it serves: an apply for
+	 * some nodes (the prescript passes the ones mkdsklsnode just made)
+	 * renders it from the plan of all nodes, or it would drop the rest.
+	 */
+	if (rest.nr) {
+		rc = planned_nodes(ctx, "apply", &none, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0),
+				   &every);
+		if (rc >= 0)
+			goto cleanup;
+		exp_plan = &every;
+	}
 	if (apply_lock_servers(&p, ctx->db_path, &locks, &nlocks, &ctx->err) < 0) {
 		rc = cmd_error(ctx, "apply", EXIT_DATA);
 		goto cleanup;
@@ -138,7 +155,7 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 			if (cs->admin)
 				strvec_split(&eo.admins, cs->admin, ',', 1);
 			if (db_begin(ctx->db, &ctx->err) == 0) {
-				r = exports_render(&p, ctx->model, ctx->db, &eo, cs->flavor, NULL, 0, &out, &warnings,
+				r = exports_render(exp_plan, ctx->model, ctx->db, &eo, cs->flavor, NULL, 0, &out, &warnings,
 						   NULL, &ctx->err);
 				if (r == 0 && db_commit(ctx->db, &ctx->err) < 0)
 					r = -1;
@@ -172,6 +189,7 @@ cleanup:
 	redirect_report_release(&rr);
 	statelite_report_release(&sr);
 	plan_release(&p);
+	plan_release(&every);
 	strvec_clear(&rest);
 	strvec_clear(&servers);
 	return rc;

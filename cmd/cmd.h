@@ -69,5 +69,8 @@ int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_prescript(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);
 
 #endif

@@ -41,6 +41,20 @@ static const char desc[] =
 	"is given (or the previous run did not finish), which reads DEST, repairs\n"
 	"what drifted and refreshes the manifest.\n"
 	"\n"
+	"DEST may be nfs://SERVER[:PORT]/PATH[?OPTIONS]: written straight over\n"
+	"NFSv3 through libnfs, no mount needed (OPTIONS, '&'-separated:\n"
+	"nfsport=N and mountport=N skip the portmapper, version=3, timeout=S\n"
+	"waits S seconds (default 60) for a server that stopped answering,\n"
+	"inflight=N WRITEs in flight per connection, default 32). Requests go as\n"
+	"uid 0: before anything is written a probe file checks that the export\n"
+	"does not squash root (exit 3 with the export option to set if it does).\n"
+	"One connection per worker (default 16 workers for nfs://). A server that\n"
+	"restarts is reconnected to and the copy goes on; one that stays away\n"
+	"longer than timeout fails the rest of the run (exit 1), and the next run\n"
+	"compares everything and finishes the job. The manifest key is the URL\n"
+	"without options. Servers that cannot set a symlink's own times\n"
+	"(NFS-Ganesha's VFS) leave them at the time of copying.\n"
+	"\n"
 	"Filters (--include/--exclude, rsync-like, first match wins in the order\n"
 	"given): PAT is matched against the path relative to SRC; a leading '/'\n"
 	"anchors it at SRC, a trailing '/' matches directories only, '*' and '?'\n"
@@ -325,7 +339,7 @@ int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx)
 		OPT_LIST_(0, "exclude", &exc, "PAT", "leave out what matches PAT (first match wins)"),
 		OPT_FLAG_(0, "verify", &verify, "read DEST instead of trusting the manifest; repair it"),
 		OPT_FLAG_(0, "fsync", &fsync_, "fsync each file before renaming it into place"),
-		OPT_STR_('j', "jobs", &jobs, "N", "worker threads (default: the number of CPUs)"),
+		OPT_STR_('j', "jobs", &jobs, "N", "worker threads (default: the number of CPUs; 16 for nfs://)"),
 		OPT_FLAG_(0, "progress", &progress, "show the progress line even when not on a terminal"),
 		OPT_END_,
 	};

@@ -41,7 +41,8 @@ static const char desc[] =
 	"keeps the previous one as FILE.extnfs-bak and reloads the server (reload =\n"
 	"exportfs: 'exportfs -ra'; sighup: SIGHUP to the pid in pidfile); when the\n"
 	"reload fails the previous file is put back. Unchanged exports are neither\n"
-	"written nor reloaded. --dry-run says what --apply would do.";
+	"written nor reloaded; --apply covers every node (no NODERANGE: the file is\n"
+	"the server's whole state). --dry-run says what --apply would do.";
 
 /* The one server of the plan, or NULL (none, or more than one: *count says). */
 static const char *only_server(const struct plan *p, int *count)
@@ -95,6 +96,10 @@ int cmd_exports(int argc, char **argv, struct cmd_ctx *ctx)
 	}
 	if (apply && (audit || ofile)) {
 		rc = cmd_usage("exports", "--apply writes the server's file: not with --audit or -o");
+		goto cleanup;
+	}
+	if (apply && rest.nr) {
+		rc = cmd_usage("exports", "--apply writes the server's whole file: it takes no noderange");
 		goto cleanup;
 	}
 	if (dry && !apply) {

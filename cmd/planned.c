@@ -56,7 +56,7 @@ cleanup:
 }
 
 int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fanout,
-		    const char *max_delete, int dry, int force, struct sync_args *a)
+		    const char *max_delete, int dry, int force, int verify, struct sync_args *a)
 {
 	struct sync_opts so = { 0 };
 	unsigned long n = ctx->conf->fanout;
@@ -70,6 +70,7 @@ int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fano
 	a->fanout = (unsigned)n;
 	a->dry = dry;
 	a->force = force;
+	a->verify = verify;
 	a->max_delete = so.max_delete;
 	a->max_delete_pct = so.max_delete_pct;
 	return -1;

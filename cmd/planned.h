@@ -25,6 +25,7 @@ struct sync_args {
 	unsigned fanout;
 	bool dry;
 	bool force;         /* lift the guards (empty source, deletion limit) */
+	bool verify;        /* read the destinations, repair what changed there */
 	int64_t max_delete; /* -1: max_delete_pct of each destination */
 	int max_delete_pct;
 };
@@ -34,7 +35,7 @@ struct sync_args {
  * Returns -1 to go on, or EXIT_USAGE after saying what is wrong.
  */
 int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fanout,
-		    const char *max_delete, int dry, int force, struct sync_args *a);
+		    const char *max_delete, int dry, int force, int verify, struct sync_args *a);
 
 /* This extnfs's own path, for local hosts' agents (caller frees). */
 char *planned_self(const struct cmd_ctx *ctx);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "check/record.h"
 #include "cmd/planned.h"
 #include "plan/plan.h"
 #include "remote/apply.h"
@@ -17,7 +18,7 @@
 #include "util/banned.h"
 
 static const char usage_line[] =
-	"extnfs sync [NODERANGE] [--fanout N] [--dry-run] [--max-delete N|P%] [--force] [--with-paging] [--with-dump]";
+	"extnfs sync [NODERANGE] [--fanout N] [--dry-run] [--max-delete N|P%] [--force] [--verify] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Copies the plan's trees from the SNs to the external servers with the\n"
 	"replication engine, each job scoped by the plan (a node's directory, a\n"
@@ -30,7 +31,10 @@ static const char desc[] =
 	"them. A job whose source is missing or empty is skipped, never synced.\n"
 	"One SN failing (unreachable, another version, a guard) does not stop the\n"
 	"others; the summary says per SN and resource what was copied, skipped or\n"
-	"failed. A progress line shows on a terminal. Two syncs of the same server\n"
+	"failed. What was written is remembered (manifests), so a sync that finds\n"
+	"nothing new on the SNs does not read the server's copies: changes made\n"
+	"there behind extnfs's back are repaired with --verify. A progress line\n"
+	"shows on a terminal. Two syncs of the same server\n"
 	"run one after the other (a lock beside the database). Exit 0 when every\n"
 	"job succeeded, 1 when some did, 7 when none did.";
 
@@ -95,6 +99,7 @@ int sync_run(struct cmd_ctx *ctx, const struct plan *p, const struct sync_args *
 		.fanout = sa->fanout,
 		.dry_run = sa->dry,
 		.force = sa->force,
+		.verify = sa->verify,
 		.max_delete = sa->max_delete,
 		.max_delete_pct = sa->max_delete_pct,
 		.progress = progress,
@@ -111,6 +116,13 @@ int sync_run(struct cmd_ctx *ctx, const struct plan *p, const struct sync_args *
 	if (rc < 0) {
 		job_results_release(res, p->njobs);
 		return -1;
+	}
+	if (!dry) {
+		/* for 'extnfs status' and 'extnfs check': a failure here is only a warning */
+		struct err re = ERR_INIT;
+		if (sync_record(ctx->db, ctx->conf, p, res, &re) < 0)
+			fprintf(stderr, "extnfs sync: warning: cannot record the sync: %s\n", re.msg.buf);
+		err_release(&re);
 	}
 	if (ctx->json) {
 		json_t *a = json_array(), *j;
@@ -148,13 +160,14 @@ int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx)
 	size_t nlocks = 0;
 	const char *fanout_s = NULL, *max_delete = NULL;
 	struct sync_args sa;
-	int dry = 0, force = 0, paging = 0, dump = 0, rc;
+	int dry = 0, force = 0, verify = 0, paging = 0, dump = 0, rc;
 	const struct opt opts[] = {
 		OPT_STR_(0, "fanout", &fanout_s, "N", "how many SNs at once (default: [global] fanout, 8)"),
 		OPT_FLAG_('n', "dry-run", &dry, "show what would be copied, copy nothing"),
 		OPT_STR_(0, "max-delete", &max_delete, "N|P%",
 			 "refuse a job that deletes more than N entries or P% of its copy (default 10%)"),
 		OPT_FLAG_(0, "force", &force, "copy empty sources too, lift the deletion limit"),
+		OPT_FLAG_(0, "verify", &verify, "read the server's copies too, repair what changed there"),
 		OPT_FLAG_(0, "with-paging", &paging, "copy paging resources too"),
 		OPT_FLAG_(0, "with-dump", &dump, "copy dump resources too"),
 		OPT_END_,
@@ -163,7 +176,7 @@ int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx)
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	rc = sync_args_parse(ctx, "sync", fanout_s, max_delete, dry, force, &sa);
+	rc = sync_args_parse(ctx, "sync", fanout_s, max_delete, dry, force, verify, &sa);
 	if (rc >= 0)
 		goto cleanup;
 	rc = planned_nodes(ctx, "sync", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);

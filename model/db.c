@@ -50,6 +50,17 @@ static const char *const migrations[] = {
 	" size INTEGER, mtime_ns INTEGER, mode INTEGER, uid INTEGER, gid INTEGER,"
 	" rdev INTEGER, digest TEXT, target TEXT, dev INTEGER, ino INTEGER, state TEXT,"
 	" PRIMARY KEY (root, path)) WITHOUT ROWID;",
+	/*
+	 * 4 -> 5: the last sync of each tree job (check/record.c): when it
+	 * last succeeded, from which host, the fingerprints of the source and
+	 * of the server copy then (NULL when not readable from here), and the
+	 * last attempt's outcome; scope is the job's include patterns
+	 */
+	"CREATE TABLE sync_record ("
+	" server TEXT NOT NULL, path TEXT NOT NULL, scope TEXT NOT NULL,"
+	" kind TEXT, src_host TEXT, synced_at INTEGER, src_fp TEXT, dst_fp TEXT,"
+	" last_state TEXT, last_at INTEGER, last_msg TEXT,"
+	" PRIMARY KEY (server, path, scope));",
 };
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
 

@@ -435,6 +435,7 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 		 * time: their writes disturb the times of its directories (the
 		 * .client_data directory), which its manifest would not see.
 		 */
+		aj->verify = run->o->verify;
 		for (size_t d = 0; d < p->njobs && !aj->verify; d++)
 			aj->verify = d != i && nested(&p->jobs[d], j);
 	}

@@ -42,6 +42,7 @@ struct run_opts {
 	const char *db_path; /* local agents keep their manifests there; may be NULL */
 	unsigned fanout;
 	bool dry_run;
+	bool verify;         /* every job reads its destination (repairs changes made there) */
 	bool force;          /* the jobs' guards: see struct agent_job */
 	int64_t max_delete;
 	int max_delete_pct;

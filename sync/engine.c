@@ -29,6 +29,8 @@
 #include "sync/engine.h"
 #include "sync/filter.h"
 #include "sync/manifest.h"
+#include "sync/nfs.h"
+#include "sync/nfsurl.h"
 #include "sync/ops.h"
 #include "sync/walk.h"
 #include "util/strmap.h"
@@ -39,6 +41,7 @@
 #endif
 
 #define BATCH_MAX 64
+#define NFS_JOBS 16 /* default workers (one connection each) for nfs:// */
 #define BATCH_BYTES ((uint64_t)32 << 20)
 #define TMP_PREFIX ".extnfs-tmp."
 #define TMP_RANDOM 6
@@ -2185,17 +2188,33 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	if (guard_source(g, &src_fd, e) < 0)
 		goto out;
 	g->src_canon = canonical(o->src, true, e);
-	g->dest_canon = g->src_canon ? canonical(o->dest, false, e) : NULL;
-	if (!g->dest_canon) {
-		e->code = EXIT_DATA;
-		goto out;
+	if (g->src_canon && nfsurl_is(o->dest)) {
+		/* an NFS destination: keyed by its normalised URL, never overlapping */
+		struct nfsurl u = NFSURL_INIT;
+		struct strbuf sb = STRBUF_INIT;
+		if (nfsurl_parse(o->dest, &u, e) == 0) {
+			nfsurl_canonical(&u, &sb);
+			g->dest_canon = strbuf_detach(&sb, NULL);
+			g->dest = dest_nfs_new(o->dest, o->no_fastpath, e);
+		}
+		nfsurl_release(&u);
+		if (!g->dest) {
+			e->code = EXIT_DATA;
+			goto out;
+		}
+	} else {
+		g->dest_canon = g->src_canon ? canonical(o->dest, false, e) : NULL;
+		if (!g->dest_canon) {
+			e->code = EXIT_DATA;
+			goto out;
+		}
+		if (inside(g->dest_canon, g->src_canon) || inside(g->src_canon, g->dest_canon)) {
+			err_set(e, "source '%s' and destination '%s' overlap", o->src, o->dest);
+			e->code = EXIT_DATA;
+			goto out;
+		}
+		g->dest = dest_local_new(o->no_fastpath);
 	}
-	if (inside(g->dest_canon, g->src_canon) || inside(g->src_canon, g->dest_canon)) {
-		err_set(e, "source '%s' and destination '%s' overlap", o->src, o->dest);
-		e->code = EXIT_DATA;
-		goto out;
-	}
-	g->dest = dest_local_new(o->no_fastpath);
 	g->root = xcalloc(1, sizeof(*g->root));
 	g->root->path = xstrdup("");
 	g->root->m = &g->root_meta;
@@ -2209,7 +2228,9 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	g->gate_open = false;
 
 	/* workers: they list the source ahead while the manifest loads */
-	if (jobs <= 0) {
+	if (jobs <= 0 && nfsurl_is(o->dest)) {
+		jobs = NFS_JOBS; /* waiting on the server, not on the CPU */
+	} else if (jobs <= 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (int)n : 1;
 	}
@@ -2335,7 +2356,8 @@ join:
 	}
 	/* a trusted manifest of a run that changed nothing stays as it is */
 	if (o->db && !o->dry_run && (atomic_load(&g->marked) || !g->trusted || o->checksum)) {
-		if (manifest_save(g, !interrupted, e) < 0) {
+		bool lost = g->dest->ops->degraded && g->dest->ops->degraded(g->dest);
+		if (manifest_save(g, !interrupted && !lost, e) < 0) {
 			e->code = EXIT_DATA;
 			rc = -1;
 			goto out;

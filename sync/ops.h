@@ -24,6 +24,7 @@
 #ifndef EXTNFS_SYNC_OPS_H
 #define EXTNFS_SYNC_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -136,6 +137,12 @@ struct dest_ops {
 	int (*fsync)(struct dest *d, struct dest_file *f, struct err *e);
 	/* Closes f; reports any write error still pending. Always frees f. */
 	int (*close)(struct dest *d, struct dest_file *f, struct err *e);
+	/*
+	 * Optional: true when the destination was lost during the run (a
+	 * server that stopped answering). The engine then leaves the manifest
+	 * "open", so the next run reads the destination and repairs it.
+	 */
+	bool (*degraded)(struct dest *d);
 	/* Frees the backend instance. */
 	void (*release)(struct dest *d);
 };

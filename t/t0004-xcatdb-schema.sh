@@ -54,10 +54,10 @@ test_expect_success 'a directory without table files is refused' '
 
 test_expect_success 'a schema-1 database is migrated and keeps its rows' '
 	rm -f old.db && EXTNFS_DB=old.db extnfs import "$T/site.csv" &&
-	sqlite3 old.db "DROP TABLE nim_resource; DROP TABLE nim_attr; DROP TABLE export_id; DROP TABLE manifest; PRAGMA user_version = 1;" &&
+	sqlite3 old.db "DROP TABLE nim_resource; DROP TABLE nim_attr; DROP TABLE export_id; DROP TABLE manifest; DROP TABLE sync_record; PRAGMA user_version = 1;" &&
 	EXTNFS_DB=old.db extnfs tabdump site >out &&
 	test_cmp "$T/site.csv" out &&
-	test "$(sqlite3 old.db "PRAGMA user_version")" = 4 &&
+	test "$(sqlite3 old.db "PRAGMA user_version")" = 5 &&
 	sqlite3 old.db "SELECT count(*) FROM nim_resource" >n && echo 0 >expect && test_cmp expect n
 '
 

@@ -91,6 +91,18 @@ test_expect_success GANESHA 'a change on an SN reaches the server on the next ap
 	echo "motd cn005 v2" >want && test_cmp want ext/install/nim/root/71Bcosi_root/cn005/etc/motd
 '
 
+test_expect_success GANESHA 'an apply for some nodes keeps every other node in the exports' '
+	cp ext.conf exports.before &&
+	grep -c "Path = \"$TRASH/ext/install/nim/root/71Bcosi_root/cn00[15]\"" ext.conf >n &&
+	echo 2 >want && test_cmp want n &&
+	extnfs --config extnfs.conf apply cn005 >out &&
+	grep "^extnfs1: exports unchanged (not reloaded)$" out &&
+	test_cmp exports.before ext.conf &&
+	test_must_fail extnfs --config extnfs.conf exports --apply cn005 2>err &&
+	grep "apply writes the server.s whole file: it takes no noderange" err &&
+	test_cmp exports.before ext.conf
+'
+
 test_expect_success 'apply --dry-run changes nothing' '
 	find ext sn1 sn2 -exec stat -c "%n %Y.%y %a" {} + | sort >before &&
 	echo new >sn1/install/nim/spot/71Bcosi/usr/bin/new &&

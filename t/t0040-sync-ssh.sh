@@ -106,6 +106,16 @@ test_expect_success SSHD 'the shared .client_data directory keeps the shared_roo
 	test_cmp want got
 '
 
+test_expect_success SSHD 'a change made on the server behind extnfs'"'"'s back: sync --verify repairs it' '
+	f=ext/install/nim/root/71Bcosi_root/cn005/etc/motd &&
+	echo "edited on the server" >$f &&
+	extnfs --config extnfs.conf sync >out &&
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; 0 change(s): nothing changed$" out &&
+	extnfs --config extnfs.conf sync --verify >out &&
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; 1 change(s)$" out &&
+	test_cmp sn2/install/nim/root/71Bcosi_root/cn005/etc/motd $f
+'
+
 test_expect_success SSHD 'sync --dry-run over ssh reports and changes nothing' '
 	echo new >sn1/install/nim/spot/71Bcosi/usr/bin/new &&
 	find ext -exec stat -c "%n %Y.%y %a" {} + | sort >before &&

@@ -86,6 +86,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 			}
 			set(&c->statelite, value);
 			ok = 1;
+		} else if (!strcmp(key, "probe_exec")) {
+			set(&c->probe_exec, value);
+			ok = 1;
 		}
 	} else if (!strcmp(kind.buf, "host") && name) {
 		struct conf_host *h = (struct conf_host *)conf_host(c, name);
@@ -150,6 +153,13 @@ static int handler(void *user, const char *section, const char *key, const char 
 			set(&s->pidfile, value);
 		else if (!strcmp(key, "admin"))
 			set(&s->admin, value);
+		else if (!strcmp(key, "probe_url")) {
+			if (!starts_with(value, "nfs://")) {
+				strbuf_addf(&ps->msg, "probe_url is an nfs:// URL, not '%s'", value);
+				goto out;
+			}
+			set(&s->probe_url, value);
+		}
 		else if (!strcmp(key, "resolve")) {
 			if (strcmp(value, "yes") && strcmp(value, "no")) {
 				strbuf_addf(&ps->msg, "resolve is yes or no, not '%s'", value);
@@ -255,6 +265,7 @@ void conf_release(struct conf *c)
 		free(c->servers[i].reload);
 		free(c->servers[i].pidfile);
 		free(c->servers[i].admin);
+		free(c->servers[i].probe_url);
 		free(c->servers[i].root);
 	}
 	for (size_t i = 0; i < c->nimages; i++) {
@@ -268,6 +279,7 @@ void conf_release(struct conf *c)
 	free(c->db);
 	free(c->nimname);
 	free(c->statelite);
+	free(c->probe_exec);
 	memset(c, 0, sizeof(*c));
 }
 

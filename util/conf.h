@@ -33,6 +33,7 @@ struct conf_server {
 	char *pidfile;      /* sighup: the server's pid file */
 	bool resolve;       /* exports name clients by hosts.ip address */
 	char *admin;        /* hosts given rw and root on every export (comma list) */
+	char *probe_url;    /* check --probe: nfs://ADDRESS/?OPTIONS (default nfs://<hosts.ip>/) */
 	char *root;         /* dest without trailing '/', when dest is a local path */
 	unsigned line;
 };
@@ -49,6 +50,7 @@ struct conf {
 	unsigned fanout;
 	char *nimname;   /* "node" (default) or "node_image" (mkdsklsnode -n) */
 	char *statelite; /* "pernode" (default) or "xcat" (whole statemnt dir exported) */
+	char *probe_exec; /* check --probe: run each node's probe under this (%n node, %i its ip) */
 	struct conf_host *hosts;
 	size_t nhosts, ahosts;
 	struct conf_server *servers;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -155,13 +156,24 @@ bool parse_ulong(const char *s, unsigned long *out)
 
 int write_file_atomic(const char *path, const struct strbuf *data, struct err *e)
 {
+	return write_file_mode(path, data, 0644, e);
+}
+
+int write_file_mode(const char *path, const struct strbuf *data, mode_t mode, struct err *e)
+{
 	struct strbuf tmp = STRBUF_INIT;
 	int fd, rc = -1;
 
 	strbuf_addf(&tmp, "%s.extnfs-tmp.%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		err_set(e, "cannot create '%s': %s", tmp.buf, strerror(errno));
+		goto cleanup;
+	}
+	if (fchmod(fd, mode) < 0) {
+		err_set(e, "cannot set the mode of '%s': %s", tmp.buf, strerror(errno));
+		close(fd);
+		unlink(tmp.buf);
 		goto cleanup;
 	}
 	if (write(fd, data->buf, data->len) != (ssize_t)data->len || fsync(fd) < 0) {

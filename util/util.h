@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "util/strbuf.h"
 
@@ -75,6 +76,8 @@ enum {
  * failure path is as it was.
  */
 int write_file_atomic(const char *path, const struct strbuf *data, struct err *e);
+/* The same with the new file's mode (not filtered by the umask). */
+int write_file_mode(const char *path, const struct strbuf *data, mode_t mode, struct err *e);
 
 bool starts_with(const char *s, const char *prefix);
 bool ends_with(const char *s, const char *suffix);

@@ -29,7 +29,8 @@
  *
  * usage: tree-state [--ignore=FIELD,...] [--alloc=map|class|blocks] DIR
  * FIELD is one of the keys above, or root-mtime (the root's mtime only),
- * dir-mtime (every directory's mtime), root (no line for the root).
+ * dir-mtime (every directory's mtime), link-mtime (every symlink's mtime:
+ * NFS servers that cannot set it), root (no line for the root).
  * Exit: 0, 1 on an error reading the tree, 2 on usage.
  */
 #include <dirent.h>
@@ -75,6 +76,7 @@ enum field {
 	F_ALLOC = 1 << 10,
 	F_ROOT_MTIME = 1 << 11,
 	F_DIR_MTIME = 1 << 12,
+	F_LINK_MTIME = 1 << 13,
 	F_ROOT = 1 << 13,
 };
 
@@ -97,6 +99,7 @@ static const struct {
     {"alloc", F_ALLOC},
     {"root-mtime", F_ROOT_MTIME},
     {"dir-mtime", F_DIR_MTIME},
+    {"link-mtime", F_LINK_MTIME},
     {"root", F_ROOT},
 };
 
@@ -441,7 +444,8 @@ static void print_entry(const struct ctx *c, const struct entry *en)
 	if (!(ig & F_GID))
 		printf(" gid=%lu", (unsigned long)st->st_gid);
 	if (!(ig & F_MTIME) && !(is_root && (ig & F_ROOT_MTIME)) &&
-	    !(S_ISDIR(st->st_mode) && (ig & F_DIR_MTIME)))
+	    !(S_ISDIR(st->st_mode) && (ig & F_DIR_MTIME)) &&
+	    !(S_ISLNK(st->st_mode) && (ig & F_LINK_MTIME)))
 		printf(" mtime=%lld.%09ld", (long long)st->st_mtim.tv_sec,
 		       (long)st->st_mtim.tv_nsec);
 	if (!S_ISDIR(st->st_mode) && !(ig & F_SIZE))
@@ -489,7 +493,7 @@ static void usage(void)
 {
 	fputs("usage: tree-state [--ignore=FIELD,...] [--alloc=map|class|blocks] DIR\n"
 	      "fields: type mode uid gid owner mtime size hash target rdev link alloc\n"
-	      "        root-mtime dir-mtime root\n",
+	      "        root-mtime dir-mtime link-mtime root\n",
 	      stderr);
 	exit(2);
 }
