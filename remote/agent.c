@@ -19,6 +19,9 @@
 #include "remote/agent.h"
 #include "sync/engine.h"
 #include "sync/filter.h"
+#include "sync/nfs.h"
+#include "sync/nfsurl.h"
+#include "sync/ops.h"
 #include "util/conf.h"
 #include "util/config.h"
 #include "util/banned.h"
@@ -431,23 +434,71 @@ static bool has_entries(const char *dir)
 	return any;
 }
 
-/* Creates the missing parent directories of a local path (0755). 0, or -1 with e set. */
-static int make_parents(const char *path, struct err *e)
+/*
+ * The parent of dest (a path, or an nfs:// URL whose path ends before its
+ * ?options), or NULL at the top (caller frees).
+ */
+static char *parent_of(const char *dest)
 {
-	char *p = xstrdup(path), *end = strrchr(p, '/');
-	int rc = 0;
+	const char *q = nfsurl_is(dest) ? strchr(dest, '?') : NULL;
+	size_t end = q ? (size_t)(q - dest) : strlen(dest), top = nfsurl_is(dest) ? 6 : 0;
+	const char *slash;
 
-	if (end)
-		*end = '\0';
-	for (char *s = p + 1; end && s <= end && rc == 0; s++)
-		if (*s == '/' || !*s) {
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				rc = err_set(e, "cannot create '%s': %s", p, strerror(errno));
-			*s = c;
-		}
-	free(p);
+	while (end > top + 1 && dest[end - 1] == '/')
+		end--;
+	for (slash = dest + end; slash > dest + top && slash[-1] != '/'; slash--)
+		;
+	if (slash <= dest + top + 1 || (top && !memchr(dest + top, '/', (size_t)(slash - 1 - dest - top))))
+		return NULL; /* "/" or the server part of a URL */
+	return xstrfmt("%.*s%s", (int)(slash - 1 - dest), dest, q ? q : "");
+}
+
+/*
+ * Makes dir (a local path or nfs:// URL) and its missing parents through
+ * the engine's own backend, which creates one level at a time. 0, or -1
+ * with e set.
+ */
+static int make_dir_p(const char *dir, int depth, struct err *e)
+{
+	struct dest *d = nfsurl_is(dir) ? dest_nfs_new(dir, 0, e) : dest_local_new(0);
+	struct dest_dir *dd = NULL;
+	struct err e2 = ERR_INIT;
+	int rc = -1;
+
+	if (!d)
+		return -1;
+	if (d->ops->open_root(d, dir, 0, &dd, &e2) == 0) {
+		rc = 0;
+	} else if (e2.code == ENOENT && depth < 64) {
+		char *up = parent_of(dir);
+		struct dest_meta m;
+		err_clear(&e2);
+		memset(&m, 0, sizeof(m));
+		m.mode = S_IFDIR | 0755;
+		if ((!up || make_dir_p(up, depth + 1, e) == 0) &&
+		    d->ops->open_root(d, dir, 1, &dd, &e2) == 0 &&
+		    d->ops->setattr(d, dd, NULL, &m, DEST_SET_MODE, &e2) == 0)
+			rc = 0;
+		else if (e2.msg.len)
+			err_set(e, "cannot create '%s': %s", dir, e2.msg.buf);
+		free(up);
+	} else {
+		err_set(e, "cannot open '%s': %s", dir, e2.msg.buf);
+	}
+	if (dd)
+		d->ops->close_dir(d, dd);
+	d->ops->release(d);
+	err_release(&e2);
+	return rc;
+}
+
+/* Makes the missing parents of a job's destination. 0, or -1 with e set. */
+static int make_parents(const char *dest, struct err *e)
+{
+	char *up = parent_of(dest);
+	int rc = up ? make_dir_p(up, 0, e) : 0;
+
+	free(up);
 	return rc;
 }
 
@@ -497,7 +548,7 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 		msg = xstrfmt("source '%s' is missing or empty: not synced", j->src);
 		goto report;
 	}
-	if (j->dest[0] == '/' && !r->dry_run && make_parents(j->dest, &e) < 0) {
+	if (!r->dry_run && make_parents(j->dest, &e) < 0) {
 		state = AGENT_FAILED;
 		msg = xstrdup(e.msg.buf);
 		goto report;
