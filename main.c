@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{ "statelite", cmd_statelite, CMD_NEED_MODEL, "create the statelite directories on the external server" },
 	{ "sync", cmd_sync, CMD_NEED_MODEL, "copy the planned trees from the SNs to the external servers" },
 	{ "apply", cmd_apply, CMD_NEED_MODEL, "redirect, sync, statelite, exports: the main job" },
+	{ "agent", cmd_agent, CMD_NEED_DB, "the SN side of sync and redirect (a JSON request on stdin)" },
 	{ "prescript", cmd_prescript, 0, "install the xCAT prescript that runs apply after mkdsklsnode" },
 	{ "check", cmd_check, CMD_NEED_MODEL, "prove every node can mount what it needs (--probe: over NFS)" },
 	{ "status", cmd_status, CMD_NEED_MODEL, "when each tree was last synced, drift, and whether the SNs answer" },
@@ -149,6 +150,7 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	ctx.err = (struct err)ERR_INIT;
+	ctx.argv0 = argv[0];
 	ctx.db_path = getenv("EXTNFS_DB");
 	ctx.config_path = getenv("EXTNFS_CONFIG");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {

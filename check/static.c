@@ -125,7 +125,7 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 		if (have_rec == 1 && rec.dst_fp && strcmp(rec.dst_fp, dfp))
 			for (size_t n = 0; n < j->nodes.nr; n++)
 				check_add(r, j->nodes.v[n], "tree", CHECK_FAIL,
-					  "%s %s on %s changed since the last sync (run 'extnfs sync %s')", j->kind,
+					  "%s %s on %s changed since the last sync (run 'extnfs sync --verify %s')", j->kind,
 					  j->path, j->server, j->nodes.v[n]);
 		goto cleanup;
 	}
@@ -141,10 +141,11 @@ static void check_tree(const struct tree_job *j, const struct check_opts *o, str
 				  j->kind, j->path, j->src_host, why.buf, node);
 		else if (have_rec == 1 && rec.dst_fp && strcmp(rec.dst_fp, dfp))
 			check_add(r, node, "tree", CHECK_FAIL,
-				  "%s %s changed on %s since the last sync: %s (run 'extnfs sync %s')", j->kind,
+				  "%s %s changed on %s since the last sync: %s (run 'extnfs sync --verify %s')", j->kind,
 				  j->path, j->server, why.buf, node);
 		else
-			check_add(r, node, "tree", CHECK_FAIL, "%s %s on %s differs from %s's copy: %s (run 'extnfs sync %s')",
+			check_add(r, node, "tree", CHECK_FAIL,
+				  "%s %s on %s differs from %s's copy: %s (run 'extnfs sync --verify %s')",
 				  j->kind, j->path, j->server, j->src_host, why.buf, node);
 	}
 cleanup:
@@ -585,7 +586,7 @@ static void check_resolve(const struct plan *p, const struct check_opts *o, stru
 		else if (rc == 1)
 			check_add(r, ed->node, "resolve", CHECK_FAIL,
 				  "%s as served by %s does not map %s to %s, the address in hosts.ip"
-				  " (run 'extnfs redirect' then 'extnfs sync %s')",
+				  " (run 'extnfs redirect' then 'extnfs sync --verify %s')",
 				  ed->file, ed->server, ed->server, ed->server_ip, ed->node);
 		err_release(&e);
 	}

@@ -18,7 +18,8 @@
 #include "util/conf.h"
 #include "util/banned.h"
 
-static const char usage_line[] = "extnfs apply [NODERANGE] [--dry-run] [--fanout N] [--with-paging] [--with-dump]";
+static const char usage_line[] =
+	"extnfs apply [NODERANGE] [--dry-run] [--fanout N] [--max-delete N|P%] [--force] [--verify] [--with-paging] [--with-dump]";
 static const char desc[] =
 	"Brings the external servers to the plan for NODERANGE (all nodes when\n"
 	"omitted), in this order: redirect (the SNs' client files point at the\n"
@@ -40,12 +41,16 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 	struct statelite_report sr = { 0 };
 	struct lock *locks = NULL;
 	size_t nlocks = 0, changed = 0, failed = 0;
-	const char *fanout_s = NULL;
-	unsigned long fanout = ctx->conf->fanout;
-	int dry = 0, paging = 0, dump = 0, rc, sync_rc = EXIT_OK;
+	const char *fanout_s = NULL, *max_delete = NULL;
+	struct sync_args sa;
+	int dry = 0, force = 0, verify = 0, paging = 0, dump = 0, rc, sync_rc = EXIT_OK;
 	const struct opt opts[] = {
 		OPT_FLAG_('n', "dry-run", &dry, "show what each stage would do, change nothing"),
 		OPT_STR_(0, "fanout", &fanout_s, "N", "how many SNs at once (default: [global] fanout, 8)"),
+		OPT_STR_(0, "max-delete", &max_delete, "N|P%",
+			 "refuse a tree job that deletes more than N entries or P% (default 10%)"),
+		OPT_FLAG_(0, "force", &force, "sync empty sources too, lift the deletion limit"),
+		OPT_FLAG_(0, "verify", &verify, "read the server's copies too, repair what changed there"),
 		OPT_FLAG_(0, "with-paging", &paging, "copy and export paging resources too"),
 		OPT_FLAG_(0, "with-dump", &dump, "copy and export dump resources too"),
 		OPT_END_,
@@ -54,10 +59,9 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 	rc = cmd_parse(opts, usage_line, desc, argc, argv, &rest);
 	if (rc >= 0)
 		goto cleanup;
-	if (fanout_s && (!parse_ulong(fanout_s, &fanout) || !fanout || fanout > 1024)) {
-		rc = cmd_usage("apply", "--fanout takes a number from 1 to 1024");
+	rc = sync_args_parse(ctx, "apply", fanout_s, max_delete, dry, force, verify, &sa);
+	if (rc >= 0)
 		goto cleanup;
-	}
 	rc = planned_nodes(ctx, "apply", &rest, (paging ? PLAN_WITH_PAGING : 0) | (dump ? PLAN_WITH_DUMP : 0), &p);
 	if (rc >= 0)
 		goto cleanup;
@@ -82,7 +86,10 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 		printf("== redirect\n");
 	{
 		char *bak = cmd_backup_dir(ctx);
-		redirect_apply(&p, ctx->conf, bak, false, dry, &rr, &ctx->err);
+		char *self = planned_self(ctx);
+		struct run_opts ro = { .conf = ctx->conf, .self = self, .db_path = ctx->db_path, .dry_run = dry };
+		jobs_redirect(&p, &ro, bak, false, &rr, &ctx->err);
+		free(self);
 		free(bak);
 	}
 	for (size_t i = 0; i < rr.nr; i++)
@@ -100,7 +107,7 @@ int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx)
 	{
 		int saved_json = ctx->json;
 		ctx->json = 0;
-		if (sync_run(ctx, &p, (unsigned)fanout, dry, &sync_rc) < 0) {
+		if (sync_run(ctx, &p, &sa, &sync_rc) < 0) {
 			ctx->json = saved_json;
 			rc = cmd_error(ctx, "apply", EXIT_ALL_FAILED);
 			goto cleanup;

@@ -16,6 +16,7 @@ struct model;
 struct conf;
 
 struct cmd_ctx {
+	const char *argv0;   /* how this extnfs was started (local agents run it again) */
 	const char *db_path;
 	const char *config_path;
 	int verbose;
@@ -38,6 +39,12 @@ char *cmd_backup_dir(const struct cmd_ctx *ctx);
  * (EXIT_DATA when code is 0 and the error context has none).
  */
 int cmd_error(struct cmd_ctx *ctx, const char *name, int code);
+struct sync_opts;
+/*
+ * Parses a --max-delete value, a count N or a percentage P%, into
+ * so->max_delete (-1 for a percentage) and so->max_delete_pct. 0 or -1.
+ */
+int parse_max_delete(const char *s, struct sync_opts *so);
 /* Prints a usage error for name and returns EXIT_USAGE. */
 int cmd_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
@@ -61,6 +68,7 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_apply(int argc, char **argv, struct cmd_ctx *ctx);
+int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_prescript(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_check(int argc, char **argv, struct cmd_ctx *ctx);
 int cmd_status(int argc, char **argv, struct cmd_ctx *ctx);

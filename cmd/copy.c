@@ -276,7 +276,7 @@ static int scan_filters(const struct opt *opts, int argc, char **argv, struct fi
 	return 0;
 }
 
-static int parse_max_delete(const char *s, struct sync_opts *so)
+int parse_max_delete(const char *s, struct sync_opts *so)
 {
 	unsigned long v;
 	size_t n = strlen(s);

@@ -3,10 +3,14 @@
  * apply (see planned.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cmd/planned.h"
 #include "model/model.h"
 #include "plan/plan.h"
+#include "sync/engine.h"
+#include "util/conf.h"
 #include "util/banned.h"
 
 int planned_nodes(struct cmd_ctx *ctx, const char *cmd, const struct strvec *rest, unsigned flags,
@@ -49,4 +53,32 @@ cleanup:
 	strvec_clear(&nodes);
 	strvec_clear(&unmatched);
 	return rc;
+}
+
+int sync_args_parse(const struct cmd_ctx *ctx, const char *cmd, const char *fanout,
+		    const char *max_delete, int dry, int force, int verify, struct sync_args *a)
+{
+	struct sync_opts so = { 0 };
+	unsigned long n = ctx->conf->fanout;
+
+	if (fanout && (!parse_ulong(fanout, &n) || !n || n > 1024))
+		return cmd_usage(cmd, "--fanout takes a number from 1 to 1024");
+	so.max_delete = -1;
+	so.max_delete_pct = 10;
+	if (max_delete && parse_max_delete(max_delete, &so) < 0)
+		return cmd_usage(cmd, "bad --max-delete '%s' (a count N or a percentage P%%)", max_delete);
+	a->fanout = (unsigned)n;
+	a->dry = dry;
+	a->force = force;
+	a->verify = verify;
+	a->max_delete = so.max_delete;
+	a->max_delete_pct = so.max_delete_pct;
+	return -1;
+}
+
+char *planned_self(const struct cmd_ctx *ctx)
+{
+	char *self = strchr(ctx->argv0, '/') ? realpath(ctx->argv0, NULL) : NULL;
+
+	return self ? self : xstrdup(ctx->argv0);
 }

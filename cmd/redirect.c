@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "plan/plan.h"
 #include "redirect/redirect.h"
+#include "remote/jobs.h"
 #include "util/banned.h"
 
 static const char usage_line[] = "extnfs redirect [NODERANGE] [--undo] [--dry-run]";
@@ -24,8 +25,10 @@ static const char desc[] =
 	"the server in NIM_HOSTS. Edits keep every other byte, are idempotent (a\n"
 	"second run changes nothing) and atomic (temporary file and rename; the\n"
 	"previous version is kept under the database's directory, in\n"
-	"backup/SN/FILE). --undo makes the SN the\n"
-	"server again. Exit 1 when some files failed (the others are done).";
+	"backup/SN/FILE). Local hosts are edited here (under their root=), ssh\n"
+	"hosts by 'extnfs agent' on the SN (backups beside its database). --undo\n"
+	"makes the SN the server again. Exit 1 when some files failed (the others\n"
+	"are done).";
 
 int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 {
@@ -48,7 +51,10 @@ int cmd_redirect(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	{
 		char *bak = cmd_backup_dir(ctx);
-		redirect_apply(&p, ctx->conf, bak, undo, dry, &r, &ctx->err);
+		char *self = planned_self(ctx);
+		struct run_opts ro = { .conf = ctx->conf, .self = self, .db_path = ctx->db_path, .dry_run = dry };
+		jobs_redirect(&p, &ro, bak, undo, &r, &ctx->err);
+		free(self);
 		free(bak);
 	}
 	if (ctx->json) {

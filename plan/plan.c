@@ -687,19 +687,23 @@ void plan_release(struct plan *p)
 		free(p->dirs[i].node);
 	}
 	free(p->dirs);
-	for (size_t i = 0; i < p->nedits; i++) {
-		struct redirect_edit *ed = &p->edits[i];
-		free(ed->sn);
-		free(ed->file);
-		free(ed->node);
-		free(ed->server);
-		free(ed->server_ip);
-		free(ed->spot_path);
-		free(ed->root_path);
-	}
+	for (size_t i = 0; i < p->nedits; i++)
+		plan_edit_release(&p->edits[i]);
 	free(p->edits);
 	notes_free(p->errors, p->nerrors);
 	notes_free(p->skipped, p->nskipped);
 	strvec_clear(&p->nodes);
 	memset(p, 0, sizeof(*p));
+}
+
+void plan_edit_release(struct redirect_edit *ed)
+{
+	free(ed->sn);
+	free(ed->file);
+	free(ed->node);
+	free(ed->server);
+	free(ed->server_ip);
+	free(ed->spot_path);
+	free(ed->root_path);
+	memset(ed, 0, sizeof(*ed));
 }

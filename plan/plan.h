@@ -122,6 +122,8 @@ struct plan_opts {
 int plan_build(struct model *m, const struct strvec *nodes, const struct plan_opts *o,
 	       struct plan *p, struct err *e);
 void plan_release(struct plan *p);
+/* Frees the strings of one redirect edit (plan_release does it for a plan's). */
+void plan_edit_release(struct redirect_edit *ed);
 
 /* The rules of an image type (NIM diskless images: "NIM"). NULL if none. */
 const struct res_rule *plan_rules(const char *imagetype, size_t *n);

@@ -179,7 +179,7 @@ info_done:
 	}
 }
 
-static const char *kind_name(enum edit_kind k)
+const char *redirect_kind_name(enum edit_kind k)
 {
 	return k == EDIT_FILESYSTEMS ? "filesystems" : k == EDIT_HOSTS ? "hosts" : "info";
 }
@@ -202,7 +202,7 @@ int redirect_apply(const struct plan *p, const struct conf *c, const char *backu
 		it->sn = ed->sn;
 		it->node = ed->node;
 		it->file = ed->file;
-		it->kind = kind_name(ed->kind);
+		it->kind = redirect_kind_name(ed->kind);
 		strbuf_reset(&in);
 		rc = local_path(c, ed->sn, ed->file, &path, &fe);
 		if (rc == 0)

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "plan/plan.h"
 #include "util/strvec.h"
 #include "util/util.h"
 
@@ -32,8 +33,9 @@ struct redirect_report {
 
 /*
  * Applies (or with undo, reverts) every edit of p on the SNs' files, as
- * reached through c (a local host's root= prefix; ssh hosts are not yet
- * handled here and fail per file). Each file is rewritten through a
+ * reached through c (a local host's root= prefix; ssh hosts are not
+ * handled here and fail per file: jobs_redirect() sends theirs to the
+ * SN's agent). Each file is rewritten through a
  * temporary file and rename, keeping its owner and mode, after copying
  * the old one to backup_dir/SN/FILE (outside the image trees); with
  * dry_run nothing is written. One file failing does not stop the others.
@@ -42,5 +44,7 @@ struct redirect_report {
 int redirect_apply(const struct plan *p, const struct conf *c, const char *backup_dir, bool undo,
 		   bool dry_run, struct redirect_report *r, struct err *e);
 void redirect_report_release(struct redirect_report *r);
+/* "filesystems", "hosts" or "info". */
+const char *redirect_kind_name(enum edit_kind k);
 
 #endif

@@ -1,95 +1,32 @@
 /*
- * jobs.c: a small process pool. Each job is one rsync child (argv built
- * here, no shell for local hosts), its output in a temporary file that is
- * read when it ends: the itemized changes are counted, the last error
- * line kept for the report.
+ * jobs.c: the pool of agents. For each host with nothing running (up to
+ * fanout hosts at once) the jobs that may start now go to one agent as
+ * one request: a child process ('ssh ... extnfs agent' for ssh hosts,
+ * this extnfs for local ones) with the request in a temporary file as
+ * its stdin, its stdout a pipe read line by line as the agent works, its
+ * stderr a temporary file read when it ends (what ssh says when a host
+ * cannot be reached). A tree that holds other jobs' trees (a shared_root
+ * and its .client_data) waits until those are done: it owns the
+ * directory times they disturb, so one run leaves them right.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "model/import.h"
 #include "plan/plan.h"
-#include "plan/render.h"
+#include "redirect/redirect.h"
+#include "remote/agent.h"
 #include "remote/jobs.h"
 #include "util/conf.h"
+#include "util/config.h"
 #include "util/banned.h"
-
-#define GUARD_EXIT 97 /* the remote guard's exit status: source missing or empty */
-
-static double now(void)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-/* True when dir exists and holds at least one entry. */
-static bool has_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	bool any = false;
-
-	if (!d)
-		return false;
-	while (!any && (de = readdir(d)))
-		any = strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-	closedir(d);
-	return any;
-}
-
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-
-	for (char *s = p + 1; *s && rc == 0; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(p, 0755) < 0 && errno != EEXIST)
-				rc = -1;
-			*s = '/';
-		}
-	if (rc == 0 && mkdir(p, 0755) < 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
-
-/* The rsync options every job shares, then its filters. */
-static void rsync_args(const struct tree_job *j, bool dry_run, struct strvec *av)
-{
-	strvec_push(av, "rsync");
-	strvec_push(av, "-aHS");
-	strvec_push(av, "--numeric-ids");
-	strvec_push(av, "--delete");
-	strvec_push(av, "--itemize-changes");
-	if (dry_run)
-		strvec_push(av, "--dry-run");
-	/*
-	 * A job that owns only some names in its directory (a node's
-	 * .client_data files) must leave the directory's own times alone:
-	 * every SN's job would otherwise set them, and each run would change
-	 * them back and forth.
-	 */
-	if (j->include.nr)
-		strvec_push(av, "--omit-dir-times");
-	for (size_t k = 0; k < j->include.nr; k++)
-		strvec_pushf(av, "--include=/%s", j->include.v[k]);
-	if (j->include.nr)
-		strvec_push(av, "--exclude=*");
-	/* the excluded directory itself stays in this job, its contents do not */
-	for (size_t k = 0; k < j->exclude.nr; k++)
-		strvec_pushf(av, "--exclude=/%s**", j->exclude.v[k]);
-}
 
 /* True when inner's tree lies strictly inside outer's (same server). */
 static bool nested(const struct tree_job *inner, const struct tree_job *outer)
@@ -100,96 +37,52 @@ static bool nested(const struct tree_job *inner, const struct tree_job *outer)
 	       inner->path[n] == '/';
 }
 
-struct child {
-	pid_t pid;
-	size_t job;
-	char *out; /* temporary file with the child's output */
-	double start;
-};
-
-/* Builds the argv of job j into av; or sets r (skipped/failed) and returns 1. */
-static int prepare(const struct tree_job *j, const struct run_opts *o, struct strvec *av,
-		   struct job_result *r)
+/*
+ * The job's destination for the engine: the server's local dest or
+ * nfs:// URL with the job's path appended (before a URL's ?options).
+ * NULL with e set when the server has none the engine can write.
+ */
+static char *job_dest(const struct conf *c, const struct tree_job *j, struct err *e)
 {
-	const struct conf_host *h = conf_host(o->conf, j->src_host);
-	const struct conf_server *s = conf_server(o->conf, j->server);
-	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT, cmd = STRBUF_INIT;
-	bool ssh = h && !strcmp(h->transport, "ssh");
-	bool local_dest = s && s->dest && s->dest[0] == '/';
-	int rc = 0;
+	const struct conf_server *s = conf_server(c, j->server);
+	struct strbuf sb = STRBUF_INIT;
+	const char *q;
+	size_t n;
 
-	if (s && s->dest && starts_with(s->dest, "nfs://")) {
-		r->state = JOB_FAILED;
-		r->msg = xstrdup("nfs:// destinations need the replication engine (not in this build)");
-		rc = 1;
-		goto out;
+	if (!s || !s->dest) {
+		err_set(e, "server '%s' has no dest in the configuration", j->server);
+		return NULL;
 	}
-	if (!ssh && h && h->root)
-		strbuf_addstr(&src, h->root);
-	strbuf_addstr(&src, j->path);
-	if (local_dest) {
-		size_t n = strlen(s->dest);
+	if (s->dest[0] == '/') {
+		n = strlen(s->dest);
 		while (n > 1 && s->dest[n - 1] == '/')
 			n--;
 		if (n > 1)
-			strbuf_add(&dst, s->dest, n);
-		strbuf_addstr(&dst, j->path);
-	} else {
-		const char *host = j->server;
-		if (s && s->dest && starts_with(s->dest, "ssh://")) {
-			const char *hs = s->dest + 6, *slash = strchr(hs, '/');
-			strbuf_add(&cmd, hs, slash ? (size_t)(slash - hs) : strlen(hs));
-			host = cmd.buf;
-		}
-		strbuf_addf(&dst, "%s:%s", host, j->path);
-		strbuf_reset(&cmd);
+			strbuf_add(&sb, s->dest, n);
+		strbuf_addstr(&sb, j->path);
+		return strbuf_detach(&sb, NULL);
 	}
-	if (!ssh) {
-		if (!has_entries(src.buf)) {
-			r->state = JOB_SKIPPED;
-			r->msg = xstrfmt("source '%s' is missing or empty: not synced", src.buf);
-			rc = 1;
-			goto out;
-		}
-		if (local_dest && !o->dry_run && mkdir_p(dst.buf) < 0) {
-			r->state = JOB_FAILED;
-			r->msg = xstrfmt("cannot create '%s': %s", dst.buf, strerror(errno));
-			rc = 1;
-			goto out;
-		}
-		rsync_args(j, o->dry_run, av);
-		if (!local_dest)
-			strvec_pushf(av, "--rsync-path=mkdir -p '%s' && rsync", j->path);
-		strbuf_addch(&src, '/');
-		strbuf_addch(&dst, '/');
-		strvec_push(av, src.buf);
-		strvec_push(av, dst.buf);
-		goto out;
+	if (starts_with(s->dest, "nfs://")) {
+		q = strchr(s->dest, '?');
+		n = q ? (size_t)(q - s->dest) : strlen(s->dest);
+		while (n > 6 && s->dest[n - 1] == '/')
+			n--;
+		strbuf_add(&sb, s->dest, n);
+		strbuf_addstr(&sb, j->path);
+		if (q)
+			strbuf_addstr(&sb, q);
+		return strbuf_detach(&sb, NULL);
 	}
-	/* over ssh: the guard and rsync run on the SN, one command line */
-	{
-		struct strvec rav = STRVEC_INIT;
-		strbuf_addstr(&cmd, "if test -z \"$(ls -A ");
-		sh_quote(&cmd, src.buf);
-		strbuf_addf(&cmd, " 2>/dev/null)\"; then exit %d; fi;", GUARD_EXIT);
-		if (local_dest) {
-			strbuf_addstr(&cmd, " mkdir -p ");
-			sh_quote(&cmd, dst.buf);
-			strbuf_addstr(&cmd, " &&");
-		}
-		rsync_args(j, o->dry_run, &rav);
-		if (!local_dest)
-			strvec_pushf(&rav, "--rsync-path=mkdir -p '%s' && rsync", j->path);
-		strbuf_addch(&src, '/');
-		strbuf_addch(&dst, '/');
-		strvec_push(&rav, src.buf);
-		strvec_push(&rav, dst.buf);
-		for (size_t k = 0; k < rav.nr; k++) {
-			strbuf_addch(&cmd, ' ');
-			sh_quote(&cmd, rav.v[k]);
-		}
-		strvec_clear(&rav);
-		strvec_push(av, "ssh");
+	err_set(e, "server '%s' has dest '%s': the engine writes to a local path or nfs:// only",
+		j->server, s->dest);
+	return NULL;
+}
+
+/* The agent's command line for host h (NULL: not configured, a local host). */
+static void agent_argv(const struct conf_host *h, const struct run_opts *o, struct strvec *av)
+{
+	if (h && !strcmp(h->transport, "ssh")) {
+		strvec_split(av, h->ssh ? h->ssh : "ssh", ' ', 1);
 		strvec_push(av, "-o");
 		strvec_push(av, "BatchMode=yes");
 		strvec_push(av, "-o");
@@ -198,172 +91,489 @@ static int prepare(const struct tree_job *j, const struct run_opts *o, struct st
 			strvec_pushf(av, "%s@%s", h->user, h->address);
 		else
 			strvec_push(av, h->address);
-		strvec_push(av, cmd.buf);
+		strvec_pushf(av, "%s agent", h->extnfs ? h->extnfs : "extnfs");
+		return;
 	}
-out:
-	strbuf_release(&src);
-	strbuf_release(&dst);
-	strbuf_release(&cmd);
-	return rc;
+	strvec_push(av, h && h->extnfs ? h->extnfs : o->self);
+	if (o->db_path) {
+		strvec_push(av, "--db");
+		strvec_push(av, o->db_path);
+	}
+	strvec_push(av, "agent");
 }
 
-static int start(struct child *c, const struct strvec *av, struct err *e)
+struct agent_proc {
+	pid_t pid;
+	int out;         /* the agent's stdout (a pipe), -1 once at its end */
+	int err;         /* its stderr (an unlinked temporary file) */
+	char *host;
+	bool ssh;
+	size_t *jobs;    /* plan indexes, in request order */
+	size_t njobs;
+	bool *has_result;
+	struct strbuf line;
+	bool hello;
+	char *fail;      /* why the jobs without a result failed (version, error line) */
+	uint64_t files, bytes; /* the running job's progress */
+};
+
+static void proc_release(struct agent_proc *a)
 {
-	char tmpl[] = "/tmp/extnfs-job.XXXXXX";
+	if (a->out >= 0)
+		close(a->out);
+	if (a->err >= 0)
+		close(a->err);
+	free(a->host);
+	free(a->jobs);
+	free(a->has_result);
+	free(a->fail);
+	strbuf_release(&a->line);
+	memset(a, 0, sizeof(*a));
+	a->out = a->err = -1;
+}
+
+/* An unlinked temporary file holding data (rewound), or -1 with e set. */
+static int temp_fd(const struct strbuf *data, struct err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tmpl = xstrfmt("%s/extnfs-agent.XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(tmpl);
 
-	if (fd < 0)
-		return err_set(e, "cannot create a temporary file: %s", strerror(errno));
-	c->out = xstrdup(tmpl);
-	c->start = now();
-	c->pid = fork();
-	if (c->pid < 0) {
-		close(fd);
-		return err_set(e, "cannot fork: %s", strerror(errno));
+	if (fd < 0) {
+		err_set(e, "cannot create a temporary file in '%s': %s", dir && *dir ? dir : "/tmp",
+			strerror(errno));
+		free(tmpl);
+		return -1;
 	}
-	if (c->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
+	unlink(tmpl);
+	free(tmpl);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (data && (write(fd, data->buf, data->len) != (ssize_t)data->len || lseek(fd, 0, SEEK_SET) < 0)) {
+		err_set(e, "cannot write a temporary file: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Starts the agent for the request in req. 0, or -1 with e set. */
+static int proc_start(struct agent_proc *a, const struct strvec *av, const struct strbuf *req,
+		      struct err *e)
+{
+	int in = -1, pfd[2] = { -1, -1 };
+
+	if ((in = temp_fd(req, e)) < 0 || (a->err = temp_fd(NULL, e)) < 0)
+		goto fail;
+	if (pipe(pfd) < 0) {
+		err_set(e, "cannot make a pipe: %s", strerror(errno));
+		goto fail;
+	}
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+	a->pid = fork();
+	if (a->pid < 0) {
+		err_set(e, "cannot fork: %s", strerror(errno));
+		goto fail;
+	}
+	if (a->pid == 0) {
+		dup2(in, 0);
+		dup2(pfd[1], 1);
+		dup2(a->err, 2);
+		close(pfd[1]);
 		execvp(av->v[0], av->v);
-		fprintf(stderr, "cannot run %s: %s\n", av->v[0], strerror(errno));
+		fprintf(stderr, "cannot run '%s': %s\n", av->v[0], strerror(errno));
 		_exit(127);
 	}
-	close(fd);
+	close(in);
+	close(pfd[1]);
+	a->out = pfd[0];
+	return 0;
+fail:
+	if (in >= 0)
+		close(in);
+	if (pfd[0] >= 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	return -1;
+}
+
+struct run {
+	const struct plan *p;
+	const struct run_opts *o;
+	struct job_result *r;
+	bool *started, *finished;
+	struct run_progress prog;
+	uint64_t files_done, bytes_done;
+};
+
+static void job_done(struct run *run, size_t i)
+{
+	run->finished[i] = true;
+	run->prog.jobs_done++;
+	if (run->o->progress)
+		run->o->progress(&run->r[i], run->o->data);
+}
+
+static void job_fail(struct run *run, size_t i, char *msg)
+{
+	run->r[i].state = JOB_FAILED;
+	free(run->r[i].msg);
+	run->r[i].msg = msg;
+	job_done(run, i);
+}
+
+/* The first line of agent a: its hello, of this version, or a->fail says why not. */
+static void check_hello(struct agent_proc *a, const struct agent_event *ev)
+{
+	if (ev->type != AEV_HELLO)
+		a->fail = xstrfmt("the agent on %s did not say hello first", a->host);
+	else if (strcmp(ev->version, EXTNFS_VERSION))
+		a->fail = xstrfmt("version mismatch: %s runs extnfs %s, this is extnfs %s", a->host,
+				  ev->version, EXTNFS_VERSION);
+	a->hello = true;
+}
+
+/* One line from agent a. */
+static void proc_line(struct run *run, struct agent_proc *a, const char *line, size_t len)
+{
+	struct agent_event ev;
+	struct err e = ERR_INIT;
+
+	if (a->fail)
+		return;
+	if (agent_event_parse(line, len, &ev, &e) < 0) {
+		a->fail = xstrfmt("the agent on %s said something unexpected: %s", a->host, e.msg.buf);
+		goto out;
+	}
+	if (!a->hello) {
+		check_hello(a, &ev);
+		goto out;
+	}
+	if (ev.type == AEV_ERROR) {
+		a->fail = xstrfmt("%s", ev.message);
+	} else if (ev.type == AEV_PROGRESS) {
+		a->files = ev.done_files;
+		a->bytes = ev.bytes;
+	} else if (ev.type == AEV_RESULT) {
+		struct job_result *r;
+		size_t i;
+		if (ev.job >= a->njobs || a->has_result[ev.job]) {
+			a->fail = xstrfmt("the agent on %s answered for a job it was not given", a->host);
+			goto out;
+		}
+		a->has_result[ev.job] = true;
+		i = a->jobs[ev.job];
+		r = &run->r[i];
+		r->state = ev.state == AGENT_OK ? JOB_OK : ev.state == AGENT_SKIPPED ? JOB_SKIPPED : JOB_FAILED;
+		r->changes = (unsigned long)(ev.created + ev.updated + ev.metadata + ev.deleted);
+		r->bytes = ev.bytes;
+		r->seconds = ev.seconds;
+		r->msg = ev.message ? xstrdup(ev.message) : NULL;
+		run->files_done += r->changes;
+		run->bytes_done += ev.bytes;
+		a->files = a->bytes = 0;
+		job_done(run, i);
+	}
+out:
+	if (a->fail)
+		kill(a->pid, SIGTERM);
+	agent_event_release(&ev);
+	err_release(&e);
+}
+
+/* Reads what agent a wrote; at its end, returns 1. */
+static int proc_read(struct run *run, struct agent_proc *a)
+{
+	char buf[8192];
+	ssize_t n = read(a->out, buf, sizeof(buf));
+	char *nl;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		close(a->out);
+		a->out = -1;
+		return 1;
+	}
+	strbuf_add(&a->line, buf, (size_t)n);
+	while ((nl = memchr(a->line.buf, '\n', a->line.len))) {
+		size_t len = (size_t)(nl - a->line.buf);
+		proc_line(run, a, a->line.buf, len);
+		memmove(a->line.buf, nl + 1, a->line.len - len - 1);
+		strbuf_setlen(&a->line, a->line.len - len - 1);
+	}
 	return 0;
 }
 
-/* Reads a finished child's output into its result. */
-static void finish(struct child *c, int status, struct job_result *r)
+/* The last non-empty line of the agent's stderr (caller frees), or NULL. */
+static char *last_err_line(int fd)
 {
-	struct strbuf out = STRBUF_INIT;
-	struct err ignore = ERR_INIT;
-	const char *p;
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096], *s, *res = NULL;
+	ssize_t n;
 
-	r->seconds = now() - c->start;
-	read_file(c->out, &out, &ignore);
-	unlink(c->out);
-	free(c->out);
-	c->out = NULL;
-	/* itemized lines (YXcstpoguax name): one per entry created, changed or deleted */
-	for (p = out.buf; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if ((n > 12 && strchr("<>ch.", p[0]) && strchr("fdLDS", p[1])) ||
-		    (n > 10 && !strncmp(p, "*deleting ", 10)))
-			r->changes++;
-		p += n + (nl ? 1 : 0);
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && sb.len < (1u << 20))
+		strbuf_add(&sb, buf, (size_t)n);
+	strbuf_rtrim(&sb);
+	if (sb.len) {
+		s = strrchr(sb.buf, '\n');
+		res = xstrdup(s ? s + 1 : sb.buf);
+		/* ssh ends its lines with \r on a terminal */
+		for (size_t k = strlen(res); k && (res[k - 1] == '\r'); k--)
+			res[k - 1] = '\0';
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		r->state = JOB_OK;
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == GUARD_EXIT) {
-		r->state = JOB_SKIPPED;
-		r->msg = xstrfmt("source '%s' on %s is missing or empty: not synced", r->job->path,
-				 r->job->src_host);
-	} else {
-		size_t end = out.len;
-		r->state = JOB_FAILED;
-		while (end && out.buf[end - 1] == '\n')
-			end--;
-		p = end ? out.buf + end : out.buf;
-		while (p > out.buf && p[-1] != '\n')
-			p--;
-		r->msg = xstrfmt("%.*s (exit %d)", end ? (int)(out.buf + end - p) : 6, end ? p : "failed",
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	strbuf_release(&sb);
+	return res;
+}
+
+/* Why what agent a (ended with status) did not answer for failed (caller frees). */
+static char *proc_fail_msg(const struct agent_proc *a, int status)
+{
+	char *why = last_err_line(a->err), *msg;
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+	if (a->fail)
+		msg = xstrdup(a->fail);
+	else if (!a->hello && a->ssh && code == 255)
+		msg = xstrfmt("cannot reach %s over ssh: %s", a->host, why ? why : "ssh failed");
+	else if (!a->hello)
+		msg = xstrfmt("the agent did not start on %s: %s (exit %d)", a->host,
+			      why ? why : "no message", code);
+	else
+		msg = xstrfmt("the agent on %s stopped before this job: %s (exit %d)", a->host,
+			      why ? why : "no message", code);
+	free(why);
+	return msg;
+}
+
+/* Agent a has ended with status: jobs without a result failed, and why. */
+static void proc_end(struct run *run, struct agent_proc *a, int status)
+{
+	for (size_t k = 0; k < a->njobs; k++) {
+		if (a->has_result[k])
+			continue;
+		run->r[a->jobs[k]].seconds = 0;
+		job_fail(run, a->jobs[k], proc_fail_msg(a, status));
 	}
-	strbuf_release(&out);
-	err_release(&ignore);
+}
+
+/* True when job i may start now: every tree inside it is finished or in the wave. */
+static bool may_start(const struct run *run, size_t i, const bool *in_wave)
+{
+	for (size_t d = 0; d < run->p->njobs; d++)
+		if (d != i && !run->finished[d] && !in_wave[d] && nested(&run->p->jobs[d], &run->p->jobs[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Starts an agent in slot a for host's jobs that may start now. Returns
+ * 1 started, 0 nothing to start (jobs that could not even be asked for
+ * are finished as failed here).
+ */
+static int start_host(struct run *run, const char *host, struct agent_proc *a)
+{
+	const struct plan *p = run->p;
+	const struct conf_host *h = conf_host(run->o->conf, host);
+	struct agent_request req = { 0 };
+	struct strvec av = STRVEC_INIT;
+	struct strbuf body = STRBUF_INIT;
+	bool *in_wave = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
+	bool grew = true;
+	int rc = 0;
+
+	a->jobs = xcalloc(p->njobs ? p->njobs : 1, sizeof(size_t));
+	/* nested trees first: repeat until nothing more may join the wave */
+	while (grew) {
+		grew = false;
+		for (size_t i = 0; i < p->njobs; i++) {
+			if (run->started[i] || in_wave[i] || strcmp(p->jobs[i].src_host, host) ||
+			    !may_start(run, i, in_wave))
+				continue;
+			in_wave[i] = true;
+			a->jobs[a->njobs++] = i;
+			grew = true;
+		}
+	}
+	if (!a->njobs)
+		goto cleanup;
+	req.version = xstrdup(EXTNFS_VERSION);
+	req.host = xstrdup(host);
+	req.dry_run = run->o->dry_run;
+	a->ssh = h && !strcmp(h->transport, "ssh");
+	for (size_t k = 0; k < a->njobs; k++) {
+		size_t i = a->jobs[k];
+		const struct tree_job *j = &p->jobs[i];
+		struct agent_job *aj;
+		struct err e = ERR_INIT;
+		char *dest = job_dest(run->o->conf, j, &e);
+
+		run->started[i] = true;
+		if (!dest) {
+			job_fail(run, i, xstrdup(e.msg.buf));
+			err_release(&e);
+			a->jobs[k--] = a->jobs[--a->njobs];
+			continue;
+		}
+		aj = agent_request_add(&req);
+		aj->src = xstrfmt("%s%s", h && h->root ? h->root : "", j->path);
+		aj->dest = dest;
+		for (size_t x = 0; x < j->include.nr; x++)
+			strvec_push(&aj->include, j->include.v[x]);
+		for (size_t x = 0; x < j->exclude.nr; x++)
+			strvec_push(&aj->exclude, j->exclude.v[x]);
+		aj->del = true;
+		aj->force = run->o->force;
+		aj->max_delete = run->o->max_delete;
+		aj->max_delete_pct = run->o->max_delete_pct;
+		/* a job that owns only some names of its directory leaves the directory alone */
+		aj->keep_root = j->include.nr > 0;
+		/*
+		 * A tree that holds other jobs' trees walks its destination every
+		 * time: their writes disturb the times of its directories (the
+		 * .client_data directory), which its manifest would not see.
+		 */
+		aj->verify = run->o->verify;
+		for (size_t d = 0; d < p->njobs && !aj->verify; d++)
+			aj->verify = d != i && nested(&p->jobs[d], j);
+	}
+	if (!a->njobs)
+		goto cleanup;
+	a->has_result = xcalloc(a->njobs, sizeof(bool));
+	a->host = xstrdup(host);
+	strbuf_init(&a->line, 0);
+	agent_request_write(&req, &body);
+	agent_argv(h, run->o, &av);
+	{
+		struct err e = ERR_INIT;
+		if (proc_start(a, &av, &body, &e) < 0) {
+			for (size_t k = 0; k < a->njobs; k++)
+				job_fail(run, a->jobs[k], xstrfmt("cannot start the agent: %s", e.msg.buf));
+			err_release(&e);
+			goto cleanup;
+		}
+	}
+	rc = 1;
+cleanup:
+	if (!rc)
+		proc_release(a);
+	agent_request_release(&req);
+	strvec_clear(&av);
+	strbuf_release(&body);
+	free(in_wave);
+	return rc;
+}
+
+static void report_status(struct run *run, struct agent_proc *kids, unsigned fanout)
+{
+	run->prog.files = run->files_done;
+	run->prog.bytes = run->bytes_done;
+	run->prog.hosts_running = 0;
+	for (unsigned k = 0; k < fanout; k++)
+		if (kids[k].pid > 0) {
+			run->prog.hosts_running++;
+			run->prog.files += kids[k].files;
+			run->prog.bytes += kids[k].bytes;
+		}
+	if (run->o->status)
+		run->o->status(&run->prog, run->o->data);
 }
 
 int jobs_run(const struct plan *p, const struct run_opts *o, struct job_result **results,
 	     struct err *e)
 {
-	struct job_result *r = xcalloc(p->njobs ? p->njobs : 1, sizeof(*r));
-	struct child *kids = xcalloc(o->fanout ? o->fanout : 1, sizeof(*kids));
 	unsigned fanout = o->fanout ? o->fanout : 1, active = 0;
-	bool *started = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
-	bool *finished = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
-	size_t done = 0;
+	struct agent_proc *kids = xcalloc(fanout, sizeof(*kids));
+	struct pollfd *pfd = xcalloc(fanout, sizeof(*pfd));
+	struct run run = { p, o, NULL, NULL, NULL, { 0, p->njobs, 0, 0, 0 }, 0, 0 };
+	struct sigaction sa, old_pipe;
+	struct strvec hosts = STRVEC_INIT;
 	int rc = -1;
 
-	for (size_t i = 0; i < p->njobs; i++)
-		r[i].job = &p->jobs[i];
-	while (done < p->njobs) {
-		/* start what may start: a free slot, a host with nothing running */
-		for (size_t i = 0; i < p->njobs && active < fanout; i++) {
-			struct strvec av = STRVEC_INIT;
+	run.r = xcalloc(p->njobs ? p->njobs : 1, sizeof(*run.r));
+	run.started = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
+	run.finished = xcalloc(p->njobs ? p->njobs : 1, sizeof(bool));
+	for (size_t i = 0; i < p->njobs; i++) {
+		run.r[i].job = &p->jobs[i];
+		if (strvec_find(&hosts, p->jobs[i].src_host) < 0)
+			strvec_push(&hosts, p->jobs[i].src_host);
+	}
+	for (unsigned k = 0; k < fanout; k++)
+		kids[k].out = kids[k].err = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
+	/* until every job has its result and every agent has ended */
+	while (run.prog.jobs_done < p->njobs || active) {
+		/* a free slot for each host with nothing running and jobs that may start */
+		for (size_t h = 0; h < hosts.nr && active < fanout; h++) {
 			bool busy = false;
-			if (started[i])
-				continue;
-			for (unsigned k = 0; k < fanout; k++)
-				if (kids[k].pid > 0 && !strcmp(p->jobs[kids[k].job].src_host, p->jobs[i].src_host))
-					busy = true;
-			/*
-			 * A tree that holds other jobs' trees (a shared_root and its
-			 * .client_data) goes last: it owns the directory times they
-			 * disturb, so one run leaves them right.
-			 */
-			for (size_t d = 0; d < p->njobs && !busy; d++)
-				if (d != i && !finished[d] && nested(&p->jobs[d], &p->jobs[i]))
-					busy = true;
+			for (unsigned k = 0; k < fanout && !busy; k++)
+				busy = kids[k].pid > 0 && !strcmp(kids[k].host, hosts.v[h]);
 			if (busy)
 				continue;
-			started[i] = true;
-			if (prepare(&p->jobs[i], o, &av, &r[i])) {
-				done++;
-				finished[i] = true;
-				if (o->progress)
-					o->progress(&r[i], o->data);
-				strvec_clear(&av);
-				continue;
-			}
 			for (unsigned k = 0; k < fanout; k++)
 				if (kids[k].pid <= 0) {
-					kids[k].job = i;
-					if (start(&kids[k], &av, e) < 0) {
-						r[i].state = JOB_FAILED;
-						r[i].msg = xstrdup(e->msg.buf);
-						kids[k].pid = 0;
-						done++;
-						finished[i] = true;
-					} else {
-						active++;
-					}
+					active += (unsigned)start_host(&run, hosts.v[h], &kids[k]);
 					break;
 				}
-			strvec_clear(&av);
 		}
-		if (!active)
-			continue;
-		{
-			int status;
-			pid_t pid = waitpid(-1, &status, 0);
-			if (pid < 0) {
-				if (errno == EINTR)
-					continue;
-				err_set(e, "waitpid: %s", strerror(errno));
-				goto cleanup;
+		if (!active) {
+			if (run.prog.jobs_done < p->njobs) {
+				/* cannot happen: nested jobs always have an order */
+				for (size_t i = 0; i < p->njobs; i++)
+					if (!run.finished[i] && !run.started[i]) {
+						run.started[i] = true;
+						job_fail(&run, i, xstrdup("not run: it waits on itself"));
+					}
 			}
-			for (unsigned k = 0; k < fanout; k++)
-				if (kids[k].pid == pid) {
-					finish(&kids[k], status, &r[kids[k].job]);
-					if (o->progress)
-						o->progress(&r[kids[k].job], o->data);
-					kids[k].pid = 0;
-					active--;
-					done++;
-					finished[kids[k].job] = true;
+			continue;
+		}
+		report_status(&run, kids, fanout);
+		for (unsigned k = 0; k < fanout; k++) {
+			pfd[k].fd = kids[k].pid > 0 ? kids[k].out : -1;
+			pfd[k].events = POLLIN;
+			pfd[k].revents = 0;
+		}
+		if (poll(pfd, fanout, 1000) < 0 && errno != EINTR) {
+			err_set(e, "poll: %s", strerror(errno));
+			goto cleanup;
+		}
+		for (unsigned k = 0; k < fanout; k++) {
+			int status;
+			if (kids[k].pid <= 0 || !(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (!proc_read(&run, &kids[k]))
+				continue;
+			while (waitpid(kids[k].pid, &status, 0) < 0)
+				if (errno != EINTR) {
+					err_set(e, "waitpid: %s", strerror(errno));
+					goto cleanup;
 				}
+			proc_end(&run, &kids[k], status);
+			proc_release(&kids[k]);
+			active--;
 		}
 	}
+	report_status(&run, kids, fanout);
 	rc = 0;
 cleanup:
+	for (unsigned k = 0; k < fanout; k++) {
+		if (kids[k].pid > 0) {
+			kill(kids[k].pid, SIGTERM);
+			waitpid(kids[k].pid, NULL, 0);
+		}
+		proc_release(&kids[k]);
+	}
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	free(kids);
-	free(started);
-	free(finished);
-	*results = r;
+	free(pfd);
+	free(run.started);
+	free(run.finished);
+	strvec_clear(&hosts);
+	*results = run.r;
 	return rc;
 }
 
@@ -372,4 +582,138 @@ void job_results_release(struct job_result *r, size_t n)
 	for (size_t i = 0; r && i < n; i++)
 		free(r[i].msg);
 	free(r);
+}
+
+/*
+ * Runs the redirect edits of host (an ssh host) through its agent, one
+ * request, and appends one item per edit to r.
+ */
+static void redirect_host(const struct plan *p, const char *host, const struct run_opts *o,
+			  bool undo, struct redirect_report *r)
+{
+	const struct conf_host *h = conf_host(o->conf, host);
+	struct agent_request req = { 0 };
+	struct agent_proc a;
+	struct strvec av = STRVEC_INIT;
+	struct strbuf body = STRBUF_INIT;
+	struct err e = ERR_INIT;
+	size_t first = r->nr, n = 0;
+	char *fail = NULL;
+	int status = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.out = a.err = -1;
+	req.version = xstrdup(EXTNFS_VERSION);
+	req.host = xstrdup(host);
+	req.dry_run = o->dry_run;
+	req.redirect_undo = undo;
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct redirect_edit *ed = &p->edits[i];
+		struct redirect_item *it;
+		if (strcmp(ed->sn, host))
+			continue;
+		agent_request_add_edit(&req, ed, h && h->root ? h->root : NULL);
+		n++;
+		ALLOC_GROW(r->items, r->nr + 1, r->alloc);
+		it = &r->items[r->nr++];
+		memset(it, 0, sizeof(*it));
+		it->sn = ed->sn;
+		it->node = ed->node;
+		it->file = ed->file;
+		it->kind = redirect_kind_name(ed->kind);
+		it->state = REDIRECT_FAILED; /* until the agent says otherwise */
+	}
+	a.host = xstrdup(host);
+	a.ssh = true;
+	strbuf_init(&a.line, 0);
+	agent_request_write(&req, &body);
+	agent_argv(h, o, &av);
+	if (proc_start(&a, &av, &body, &e) < 0) {
+		fail = xstrfmt("cannot start the agent: %s", e.msg.buf);
+		goto done;
+	}
+	for (;;) {
+		char buf[8192], *nl;
+		ssize_t got = read(a.out, buf, sizeof(buf));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		strbuf_add(&a.line, buf, (size_t)got);
+		while ((nl = memchr(a.line.buf, '\n', a.line.len))) {
+			size_t len = (size_t)(nl - a.line.buf);
+			struct agent_event ev;
+			if (!a.fail && agent_event_parse(a.line.buf, len, &ev, &e) < 0) {
+				a.fail = xstrfmt("the agent on %s said something unexpected: %s", host, e.msg.buf);
+			} else if (!a.fail) {
+				if (!a.hello) {
+					check_hello(&a, &ev);
+				} else if (ev.type == AEV_ERROR) {
+					a.fail = xstrdup(ev.message);
+				} else if (ev.type == AEV_REDIRECT && ev.job < n) {
+					struct redirect_item *it = &r->items[first + ev.job];
+					it->state = ev.state == AGENT_OK ? REDIRECT_CHANGED
+						    : ev.state == AGENT_SKIPPED ? REDIRECT_UNCHANGED
+										: REDIRECT_FAILED;
+					free(it->msg);
+					it->msg = ev.message ? xstrdup(ev.message) : NULL;
+					if (it->state == REDIRECT_FAILED && !it->msg)
+						it->msg = xstrdup("failed");
+				}
+				agent_event_release(&ev);
+				if (a.fail)
+					kill(a.pid, SIGTERM);
+			}
+			memmove(a.line.buf, nl + 1, a.line.len - len - 1);
+			strbuf_setlen(&a.line, a.line.len - len - 1);
+		}
+	}
+	while (waitpid(a.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	fail = proc_fail_msg(&a, status);
+done:
+	for (size_t k = first; k < r->nr; k++) {
+		struct redirect_item *it = &r->items[k];
+		if (it->state == REDIRECT_FAILED && !it->msg)
+			it->msg = xstrdup(fail ? fail : "failed");
+		if (it->state == REDIRECT_FAILED)
+			r->failed++;
+		else if (it->state == REDIRECT_CHANGED)
+			r->changed++;
+		else
+			r->unchanged++;
+	}
+	free(fail);
+	proc_release(&a);
+	agent_request_release(&req);
+	strvec_clear(&av);
+	strbuf_release(&body);
+	err_release(&e);
+}
+
+int jobs_redirect(const struct plan *p, const struct run_opts *o, const char *backup_dir, bool undo,
+		  struct redirect_report *r, struct err *e)
+{
+	struct plan local;
+	struct strvec ssh_hosts = STRVEC_INIT;
+	int rc;
+
+	/* the edits of local hosts, here; each ssh host's through its agent */
+	memset(&local, 0, sizeof(local));
+	local.edits = xcalloc(p->nedits ? p->nedits : 1, sizeof(*local.edits));
+	for (size_t i = 0; i < p->nedits; i++) {
+		const struct conf_host *h = conf_host(o->conf, p->edits[i].sn);
+		if (h && !strcmp(h->transport, "ssh")) {
+			if (strvec_find(&ssh_hosts, p->edits[i].sn) < 0)
+				strvec_push(&ssh_hosts, p->edits[i].sn);
+		} else {
+			local.edits[local.nedits++] = p->edits[i]; /* borrowed strings */
+		}
+	}
+	rc = redirect_apply(&local, o->conf, backup_dir, undo, o->dry_run, r, e);
+	for (size_t k = 0; rc == 0 && k < ssh_hosts.nr; k++)
+		redirect_host(p, ssh_hosts.v[k], o, undo, r);
+	free(local.edits);
+	strvec_clear(&ssh_hosts);
+	return rc;
 }

@@ -483,6 +483,8 @@ static void node_fixup(struct engine *g, struct dnode *d)
 		mask |= DEST_SET_TIMES;
 	if (!g->is_root)
 		mask &= ~(unsigned)DEST_SET_OWNER;
+	if (d == g->root && g->o->keep_root)
+		mask = d->create ? mask & ~(unsigned)DEST_SET_TIMES : 0; /* other jobs own it */
 	if (!mask || g->o->dry_run || stop_requested(g))
 		return;
 	dd = dest_get(g, d, true, &e);
@@ -2276,6 +2278,8 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 		g->root->meta_mask = walk_decide(&g->cmp, &tmp, &di);
 		g->root->dest_setgid = (g->man.root_row->mode & S_ISGID) != 0;
 	}
+	if (o->keep_root)
+		g->root->meta_mask = 0;
 	st->walked_dest = !g->trusted;
 	/* with deletions, nothing changes before the guard (a new destination has none) */
 	pthread_mutex_lock(&g->mu);

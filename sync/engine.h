@@ -82,6 +82,9 @@ struct sync_opts {
 	bool verify;           /* walk the destination even with a trusted manifest */
 	bool fsync;
 	bool no_fastpath;      /* POSIX paths only (no SEEK_DATA, copy_file_range) */
+	bool keep_root;        /* leave the dest root's own mode, owner and times alone
+				  (a directory shared with other jobs, each owning some
+				  names in it); a root made here gets mode and owner */
 	int64_t max_delete;    /* -1: max_delete_pct of the destination entries */
 	int max_delete_pct;    /* default 10 */
 	void (*on_event)(void *arg, const struct sync_event *ev);

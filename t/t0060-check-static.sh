@@ -122,26 +122,26 @@ test_expect_success GANESHA 'a sync ends the drift' '
 '
 
 test_expect_success GANESHA 'a server copy changed after sync is not called drift' '
-	test_when_finished "extnfs --config extnfs.conf sync cn001 >/dev/null" &&
+	test_when_finished "extnfs --config extnfs.conf sync --verify cn001 >/dev/null" &&
 	echo tampered >ext$R/cn001/etc/motd &&
 	test_expect_code 6 extnfs --config extnfs.conf check >out &&
 	failures out >got &&
 	cat >want <<-EOF &&
-	cn001: FAILED: root $R/cn001 changed on extnfs1 since the last sync: ${Q}etc/motd${Q}: size 11 on sn1, 9 on extnfs1 (run ${Q}extnfs sync cn001${Q})
+	cn001: FAILED: root $R/cn001 changed on extnfs1 since the last sync: ${Q}etc/motd${Q}: size 11 on sn1, 9 on extnfs1 (run ${Q}extnfs sync --verify cn001${Q})
 	EOF
 	test_cmp want got
 '
 
 test_expect_success GANESHA '--deep finds a change that keeps size and time' '
 	f=ext/install/nim/spot/71Bcosi/usr/bin/ls &&
-	test_when_finished "extnfs --config extnfs.conf sync cn001 >/dev/null" &&
+	test_when_finished "extnfs --config extnfs.conf sync --verify cn001 >/dev/null" &&
 	t=$(stat -c %Y $f) && printf "LS 71Bcosi\n" >$f && touch -d @$t $f &&
 	extnfs --config extnfs.conf check >out &&
 	test_expect_code 6 extnfs --config extnfs.conf check --deep >out &&
 	failures out >got &&
 	cat >want <<-EOF &&
-	cn001: FAILED: spot /install/nim/spot/71Bcosi/usr on extnfs1 differs from sn1${Q}s copy: ${Q}bin/ls${Q}: content differs between sn1 and extnfs1 (run ${Q}extnfs sync cn001${Q})
-	cn005: FAILED: spot /install/nim/spot/71Bcosi/usr on extnfs1 differs from sn1${Q}s copy: ${Q}bin/ls${Q}: content differs between sn1 and extnfs1 (run ${Q}extnfs sync cn005${Q})
+	cn001: FAILED: spot /install/nim/spot/71Bcosi/usr on extnfs1 differs from sn1${Q}s copy: ${Q}bin/ls${Q}: content differs between sn1 and extnfs1 (run ${Q}extnfs sync --verify cn001${Q})
+	cn005: FAILED: spot /install/nim/spot/71Bcosi/usr on extnfs1 differs from sn1${Q}s copy: ${Q}bin/ls${Q}: content differs between sn1 and extnfs1 (run ${Q}extnfs sync --verify cn005${Q})
 	EOF
 	test_cmp want got
 '
@@ -155,10 +155,10 @@ test_expect_success GANESHA 'a redirect undone on the SN is reported for its nod
 '
 
 test_expect_success GANESHA 'the server name resolving elsewhere in the served hosts file' '
-	test_when_finished "extnfs --config extnfs.conf sync cn001 >/dev/null" &&
+	test_when_finished "extnfs --config extnfs.conf sync --verify cn001 >/dev/null" &&
 	sed -i "s/^10.0.0.50 extnfs1/10.0.0.99 extnfs1/" ext$R/cn001/etc/hosts &&
 	test_expect_code 6 extnfs --config extnfs.conf check cn001 >out &&
-	grep "^cn001: FAILED: $R/cn001/etc/hosts as served by extnfs1 does not map extnfs1 to 10.0.0.50, the address in hosts.ip (run ${Q}extnfs redirect${Q} then ${Q}extnfs sync cn001${Q})$" out
+	grep "^cn001: FAILED: $R/cn001/etc/hosts as served by extnfs1 does not map extnfs1 to 10.0.0.50, the address in hosts.ip (run ${Q}extnfs redirect${Q} then ${Q}extnfs sync --verify cn001${Q})$" out
 '
 
 test_expect_success GANESHA '--json: one object per node, the summary, exit 6' '

@@ -115,6 +115,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			set(&h->user, value);
 		else if (!strcmp(key, "extnfs"))
 			set(&h->extnfs, value);
+		else if (!strcmp(key, "ssh"))
+			set(&h->ssh, value);
 		else
 			ok = 0;
 	} else if (!strcmp(kind.buf, "server") && name) {
@@ -253,6 +255,7 @@ void conf_release(struct conf *c)
 		free(c->hosts[i].address);
 		free(c->hosts[i].user);
 		free(c->hosts[i].extnfs);
+		free(c->hosts[i].ssh);
 	}
 	for (size_t i = 0; i < c->nservers; i++) {
 		free(c->servers[i].name);

@@ -14,10 +14,13 @@
 struct conf_host {
 	char *name;
 	char *transport; /* "local" (default) or "ssh" */
-	char *root;      /* local: where the host's / lives on this machine */
+	char *root;      /* where the host's / lives (local: on this machine; ssh: on that
+			    host, a prefix of every source path there) */
 	char *address;   /* ssh: where to connect */
 	char *user;      /* ssh: login (default root) */
-	char *extnfs;    /* ssh: the extnfs binary on the host (default extnfs) */
+	char *extnfs;    /* the extnfs binary on the host (ssh: a command line run by the
+			    remote shell, default extnfs; local: default this binary) */
+	char *ssh;       /* ssh: the ssh command, words split at blanks (default ssh) */
 	unsigned line;
 };
 
