@@ -781,6 +781,12 @@ static int mount_export(struct nd *n, struct err *e)
 		slash = strrchr(exp.buf, '/');
 		strbuf_setlen(&exp, slash == exp.buf ? 1 : (size_t)(slash - exp.buf));
 	}
+	if (!c && !strstr(e2.msg.buf, "MNT3ERR")) {
+		err_set(e, "NFS server '%s' did not answer within %d s (timeout=%d in the URL): %s",
+			n->url.host, n->url.timeout, n->url.timeout, e2.msg.buf);
+		e->code = EIO;
+		goto out;
+	}
 	if (!c) {
 		err_set(e, "cannot mount '%s' (or a directory above it) from NFS server '%s': %s",
 			n->url.path, n->url.host, e2.msg.buf);
@@ -1274,8 +1280,29 @@ static int create(struct dest *d, struct dest_dir *dir, const char *name, uint32
 	if (!c)
 		return -1;
 	if (create_fh(n, c, &dir->fh, name, NULL, &fh, NULL, e) < 0) {
-		conn_put(n, c);
-		return -1;
+		/*
+		 * A temporary name (random, ours) that exists: our own CREATE,
+		 * done by a server that died before it could answer, sent
+		 * again after the reconnect. Take the file over, emptied.
+		 */
+		struct dest_meta m;
+		sattr3 s;
+		if (e->code != EEXIST || !sync_is_tmp_name(name) ||
+		    lookup(n, c, &dir->fh, name, &fh, &m, e) < 0) {
+			conn_put(n, c);
+			return -1;
+		}
+		sattr_none(&s);
+		s.size.set_it = 1;
+		s.size.set_size3_u.size = 0;
+		if (!S_ISREG(m.mode) || m.nlink != 1 || setattr_raw(n, c, &fh, &s, e) < 0) {
+			if (!S_ISREG(m.mode) || m.nlink != 1)
+				fail(e, EEXIST);
+			fh_free(&fh);
+			conn_put(n, c);
+			return -1;
+		}
+		err_clear(e);
 	}
 	*out = file_new(c, &fh);
 	(*out)->mode = mode & 07777;
