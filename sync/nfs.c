@@ -952,8 +952,15 @@ static void x_readdirplus(struct call *call, void *res)
 
 	memcpy(call->cookieverf, ok->cookieverf, NFS3_COOKIEVERFSIZE);
 	call->eof = ok->reply.eof;
-	for (entryplus3 *en = ok->reply.entries; en; en = en->nextentry) {
+	/*
+	 * libnfs 4.0 decodes the entries into its own buffer at 4-byte
+	 * alignment: each is copied out before its 8-byte fields are read.
+	 */
+	for (const void *p = ok->reply.entries; p;) {
+		entryplus3 ent, *en = &ent;
 		struct rdent *r;
+		memcpy(&ent, p, sizeof(ent));
+		p = ent.nextentry;
 		call->cookie = en->cookie;
 		if (en->name[0] == '.' &&
 		    (!en->name[1] || (en->name[1] == '.' && !en->name[2])))
