@@ -12,8 +12,9 @@
 #   extnfs files/s / nfs-cp files/s        (goal >= 10)
 #   extnfs files/s / rsync-local files/s   (small files, goal >= 0.5)
 #   extnfs MB/s / rsync-local MB/s         (the 1 GiB file, goal >= 0.8)
-# Each extnfs copy is checked against its source with tree-state. One run
-# of each (the machine is shared: no loops). Needs root, ganesha.nfsd,
+# Also the CPU seconds each run cost the client side and ganesha.nfsd (where
+# the time goes). Each extnfs copy is checked against its source with
+# tree-state. One run of each (the machine is shared: no loops). Needs root, ganesha.nfsd,
 # rpcbind, nfs-cp (libnfs-utils), rsync.
 #
 # Usage: sh bench/nfs.sh [WORKDIR]   (default /tmp/extnfs-bench-nfs)
@@ -91,10 +92,22 @@ tar -cf - -C "$DATA" src big | cat >/dev/null
 sync
 sleep 5
 
-timed() { # NAME CMD...: runs, prints the seconds
-	_t0=$(now)
+# CPU seconds (user + sys) used so far by ganesha.nfsd and by our children
+ganesha_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$GANESHA_PID/stat; }
+# (times must run in this shell, not in a $(...) subshell: through a file)
+children_cpu() {
+	times >"$R/times"
+	awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$R/times"
+}
+
+timed() { # NAME CMD...: runs, prints the seconds; $R/NAME.cpu: client and server CPU s
+	children_cpu >"$R/c0"
+	_g0=$(ganesha_cpu) _t0=$(now)
 	"$@" >"$R/$1.out" 2>"$R/$1.err" || { log "$1 failed:"; cat "$R/$1.err" >&2; exit 1; }
-	_t1=$(now)
+	_t1=$(now) _g1=$(ganesha_cpu)
+	children_cpu >"$R/c1"
+	_c0=$(cat "$R/c0") _c1=$(cat "$R/c1")
+	echo "$_c0 $_c1 $_g0 $_g1" | awk '{ printf "%.1f %.1f\n", $2 - $1, $4 - $3 }' >"$R/$1.cpu"
 	echo "$_t0 $_t1" | awk '{ printf "%.2f", $2 - $1 }'
 }
 run_rsync_spot() { rsync -aHS --numeric-ids "$SPOT/" "$R/export/rsync-spot/"; }
@@ -128,6 +141,12 @@ T_EXTNFS_BIG=$(timed run_extnfs_big)
 "$TS" --ignore=link-mtime -- "$R/export/extnfs-spot" >"$R/b"
 cmp -s "$R/a" "$R/b" || { log "extnfs copy of the tree differs from its source"; exit 1; }
 cmp -s "$DATA/big/one-gib" "$R/export/extnfs-big/one-gib" || { log "1 GiB file differs"; exit 1; }
+
+echo "CPU seconds during each run (the tool and its children / ganesha.nfsd):"
+for c in run_rsync_spot run_extnfs_spot run_nfscp run_rsync_big run_extnfs_big; do
+	printf '  %-18s %s\n' "$c" "$(awk '{ printf "%s / %s", $1, $2 }' "$R/$c.cpu")"
+done
+echo
 
 awk -v n="$NFILES" -v sb="$SPOT_BYTES" -v bb="$BIG_BYTES" -v ns="$NFSCP_SAMPLE" -v nb="$NFSCP_BYTES" \
     -v rs="$T_RSYNC_SPOT" -v es="$T_EXTNFS_SPOT" -v nc="$T_NFSCP" -v rb="$T_RSYNC_BIG" -v eb="$T_EXTNFS_BIG" '

@@ -45,7 +45,7 @@ static const char desc[] =
 	"NFSv3 through libnfs, no mount needed (OPTIONS, '&'-separated:\n"
 	"nfsport=N and mountport=N skip the portmapper, version=3, timeout=S\n"
 	"waits S seconds (default 60) for a server that stopped answering,\n"
-	"inflight=N WRITEs in flight per connection, default 16). Requests go as\n"
+	"inflight=N WRITEs in flight per connection, default 32). Requests go as\n"
 	"uid 0: before anything is written a probe file checks that the export\n"
 	"does not squash root (exit 3 with the export option to set if it does).\n"
 	"One connection per worker (default 16 workers for nfs://). A server that\n"

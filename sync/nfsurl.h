@@ -8,7 +8,7 @@
  * :port), mountport=N (the MOUNT port), version=3|4, timeout=SECONDS (how
  * long a server that stopped answering is waited for, 1..86400, default
  * 60), inflight=N (requests in flight per connection, 1..1024, default
- * 16; each WRITE holds up to 1 MiB until answered). The path is
+ * 32; each WRITE holds up to 1 MiB until answered). The path is
  * absolute; "//" and "." components are dropped, ".." is refused.
  */
 #ifndef EXTNFS_SYNC_NFSURL_H
@@ -27,7 +27,7 @@ struct nfsurl {
 	int timeout;   /* seconds */
 	int inflight;
 };
-#define NFSURL_INIT { NULL, NULL, 0, 0, 3, 60, 16 }
+#define NFSURL_INIT { NULL, NULL, 0, 0, 3, 60, 32 }
 
 /* True when s names an NFS destination (starts with "nfs://"). */
 bool nfsurl_is(const char *s);
