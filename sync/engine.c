@@ -180,13 +180,13 @@ static void report(struct engine *g, enum sync_event_kind kind, char type, const
 		pthread_mutex_unlock(&(g)->mu);   \
 	} while (0)
 
-/* Reports one failed entry: "cannot VERB 'PATH': MESSAGE". */
 /* True when the backend lost the destination (a server that stopped answering). */
 static bool dest_lost(struct engine *g)
 {
 	return g->dest && g->dest->ops->degraded && g->dest->ops->degraded(g->dest);
 }
 
+/* Reports one failed entry: "cannot VERB 'PATH': MESSAGE". */
 static void fail_path(struct engine *g, const struct dnode *d, const char *name, char type,
 		      const char *verb, const struct err *e)
 {
