@@ -563,7 +563,7 @@ static void node_unref(struct engine *g, struct dnode *d)
 
 static unsigned create_mask(struct engine *g, const struct dnode *d, const struct ent *ent)
 {
-	unsigned mask = DEST_SET_TIMES;
+	unsigned mask = ent->type == 'l' && g->cmp.no_link_times ? 0 : DEST_SET_TIMES;
 
 	if (g->is_root && (ent->m.uid != g->euid || ent->m.gid != g->egid || d->dest_setgid))
 		mask |= DEST_SET_OWNER;
@@ -2271,6 +2271,7 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	}
 	if (set_root_dest(g, e) < 0)
 		goto abort;
+	g->cmp.no_link_times = g->dest->ops->no_link_times && g->dest->ops->no_link_times(g->dest);
 	if (o->db && !o->verify && !g->root->create && g->man.root_row && !g->man.root_row->open &&
 	    g->man.root_row->dev == g->dest_root_dev && g->man.root_row->ino == g->dest_root_ino) {
 		struct ent tmp;

@@ -86,6 +86,7 @@ struct nd {
 	atomic_bool down;
 	char down_msg[512];
 	bool probed;
+	bool no_link_times; /* the server leaves a symlink's own times (probed) */
 	uint64_t verf; /* EXCLUSIVE create verifiers */
 };
 
@@ -690,6 +691,34 @@ static int create_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const cha
 
 /* ---- the operations ---- */
 
+static int symlink_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name,
+		      const char *target, struct err *e);
+
+/*
+ * Whether the server sets a symlink's own times (NFS-Ganesha's VFS
+ * answers SETATTR but leaves them): a probe symlink, given a time, read
+ * back, removed. Undecided (false) when any step fails.
+ */
+static void probe_link_times(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name)
+{
+	struct err e2 = ERR_INIT;
+	nfs_fh3 fh = { { 0, NULL } };
+	struct dest_meta want, m;
+
+	memset(&want, 0, sizeof(want));
+	want.atime.tv_sec = want.mtime.tv_sec = 1000000000;
+	if (symlink_fh(n, c, dir, name, "extnfs-probe", &e2) < 0)
+		goto out;
+	if (lookup(n, c, dir, name, &fh, NULL, &e2) == 0 &&
+	    setattr_fh(n, c, &fh, &want, DEST_SET_TIMES, &e2) == 0 &&
+	    getattr_fh(n, c, &fh, &m, &e2) == 0)
+		n->no_link_times = m.mtime.tv_sec != want.mtime.tv_sec;
+	remove_fh(n, c, dir, name, &e2);
+out:
+	fh_free(&fh);
+	err_release(&e2);
+}
+
 static struct nd *ND(struct dest *d)
 {
 	return (struct nd *)d;
@@ -734,6 +763,10 @@ static int probe_squash(struct nd *n, struct conn *c, const nfs_fh3 *dir, struct
 			e2.msg.buf);
 		e->code = e2.code;
 		goto out;
+	}
+	if (m.uid == 0 && m.gid == 0) {
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), ".l");
+		probe_link_times(n, c, dir, name);
 	}
 	/* put the directory's times back */
 	if (setattr_fh(n, c, dir, &before, DEST_SET_TIMES, &e2) < 0)
@@ -1083,25 +1116,34 @@ static int mkdir_(struct dest *d, struct dest_dir *dir, const char *name, uint32
 	return rc;
 }
 
-static int symlink_(struct dest *d, struct dest_dir *dir, const char *name, const char *target,
-		    struct err *e)
+static int symlink_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name,
+		      const char *target, struct err *e)
 {
-	struct nd *n = ND(d);
-	struct conn *c = conn_get(n, e);
 	struct call call = CALL_INIT(c);
 	SYMLINK3args a;
 	int rc;
 
-	if (!c)
-		return -1;
 	memset(&a, 0, sizeof(a));
-	a.where.dir = dir->fh;
+	a.where.dir = *dir;
 	a.where.name = (char *)name;
 	a.symlink.symlink_attributes.mode.set_it = 1;
 	a.symlink.symlink_attributes.mode.set_mode3_u.mode = 0777;
 	a.symlink.symlink_data = (char *)target;
 	rc = finish(n, &call, rpc_nfs3_symlink_async(c->rpc, call_cb, &a, &call), e);
 	call_release(&call);
+	return rc;
+}
+
+static int symlink_(struct dest *d, struct dest_dir *dir, const char *name, const char *target,
+		    struct err *e)
+{
+	struct nd *n = ND(d);
+	struct conn *c = conn_get(n, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = symlink_fh(n, c, &dir->fh, name, target, e);
 	conn_put(n, c);
 	return rc;
 }
@@ -1258,7 +1300,7 @@ static int setattr(struct dest *d, struct dest_dir *dir, const char *name,
 	} else if (lookup(n, c, &dir->fh, name, &fh, NULL, e) == 0) {
 		/* a symlink's own attributes: NFS never follows; its mode is not ours to set */
 		if (S_ISLNK(m->mode))
-			mask &= ~(unsigned)DEST_SET_MODE;
+			mask &= ~(unsigned)(DEST_SET_MODE | (n->no_link_times ? DEST_SET_TIMES : 0));
 		rc = setattr_fh(n, c, &fh, m, mask, e);
 	}
 	fh_free(&fh);
@@ -1608,6 +1650,11 @@ static bool degraded(struct dest *d)
 	return atomic_load(&ND(d)->down);
 }
 
+static bool no_link_times(struct dest *d)
+{
+	return ND(d)->no_link_times;
+}
+
 static const struct dest_ops nfs_ops = {
 	.name = "nfs",
 	.open_root = open_root,
@@ -1635,6 +1682,7 @@ static const struct dest_ops nfs_ops = {
 	.fsync = fsync_,
 	.close = close_,
 	.degraded = degraded,
+	.no_link_times = no_link_times,
 	.release = release,
 };
 
