@@ -50,10 +50,11 @@ static const char desc[] =
 	"does not squash root (exit 3 with the export option to set if it does).\n"
 	"One connection per worker (default 16 workers for nfs://). A server that\n"
 	"restarts is reconnected to and the copy goes on; one that stays away\n"
-	"longer than timeout fails the rest of the run (exit 1), and the next run\n"
-	"compares everything and finishes the job. The manifest key is the URL\n"
-	"without options. Servers that cannot set a symlink's own times\n"
-	"(NFS-Ganesha's VFS) leave them at the time of copying.\n"
+	"longer than timeout stops the run (exit 5: every file present is whole),\n"
+	"and the next run compares everything and finishes the job. The manifest\n"
+	"key is the URL without options. Servers that cannot set a symlink's own\n"
+	"times (NFS-Ganesha's VFS; the probe finds out) leave them at the time of\n"
+	"copying, and they are then not compared.\n"
 	"\n"
 	"Filters (--include/--exclude, rsync-like, first match wins in the order\n"
 	"given): PAT is matched against the path relative to SRC; a leading '/'\n"
@@ -80,7 +81,8 @@ static const char desc[] =
 	"Exit status: 0 done; 1 some entries failed (the others were done);\n"
 	"2 usage; 3 bad input (unusable destination, overlapping SRC and DEST,\n"
 	"database); 4 a guard refused (missing or empty source, deletion limit);\n"
-	"5 interrupted (partial transfer: every file present is whole).";
+	"5 interrupted or an nfs:// server gone (partial transfer: every file\n"
+	"present is whole).";
 
 struct copy_out {
 	struct cmd_ctx *ctx;

@@ -180,6 +180,12 @@ static void report(struct engine *g, enum sync_event_kind kind, char type, const
 		pthread_mutex_unlock(&(g)->mu);   \
 	} while (0)
 
+/* True when the backend lost the destination (a server that stopped answering). */
+static bool dest_lost(struct engine *g)
+{
+	return g->dest && g->dest->ops->degraded && g->dest->ops->degraded(g->dest);
+}
+
 /* Reports one failed entry: "cannot VERB 'PATH': MESSAGE". */
 static void fail_path(struct engine *g, const struct dnode *d, const char *name, char type,
 		      const char *verb, const struct err *e)
@@ -192,6 +198,8 @@ static void fail_path(struct engine *g, const struct dnode *d, const char *name,
 	strbuf_addf(&msg, "': %s", e && e->msg.len ? e->msg.buf : "failed");
 	emit(g, SYNC_EV_ERROR, type, path.buf, msg.buf);
 	STAT_ADD(g, failed, 1);
+	if (dest_lost(g))
+		atomic_store(&g->stopping, true); /* every further entry would fail the same way */
 	strbuf_release(&path);
 	strbuf_release(&msg);
 }
@@ -557,7 +565,7 @@ static void node_unref(struct engine *g, struct dnode *d)
 
 static unsigned create_mask(struct engine *g, const struct dnode *d, const struct ent *ent)
 {
-	unsigned mask = DEST_SET_TIMES;
+	unsigned mask = ent->type == 'l' && g->cmp.no_link_times ? 0 : DEST_SET_TIMES;
 
 	if (g->is_root && (ent->m.uid != g->euid || ent->m.gid != g->egid || d->dest_setgid))
 		mask |= DEST_SET_OWNER;
@@ -2265,6 +2273,7 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 	}
 	if (set_root_dest(g, e) < 0)
 		goto abort;
+	g->cmp.no_link_times = g->dest->ops->no_link_times && g->dest->ops->no_link_times(g->dest);
 	if (o->db && !o->verify && !g->root->create && g->man.root_row && !g->man.root_row->open &&
 	    g->man.root_row->dev == g->dest_root_dev && g->man.root_row->ino == g->dest_root_ino) {
 		struct ent tmp;
@@ -2356,14 +2365,18 @@ join:
 	}
 	/* a trusted manifest of a run that changed nothing stays as it is */
 	if (o->db && !o->dry_run && (atomic_load(&g->marked) || !g->trusted || o->checksum)) {
-		bool lost = g->dest->ops->degraded && g->dest->ops->degraded(g->dest);
-		if (manifest_save(g, !interrupted && !lost, e) < 0) {
+		if (manifest_save(g, !interrupted && !dest_lost(g), e) < 0) {
 			e->code = EXIT_DATA;
 			rc = -1;
 			goto out;
 		}
 	}
-	if (interrupted) {
+	if (interrupted && dest_lost(g)) {
+		err_set(e, "the destination went away: it is partly updated (every file in it is "
+			   "whole); run again when it is back");
+		e->code = EXIT_PARTIAL;
+		rc = -1;
+	} else if (interrupted) {
 		err_set(e, "interrupted: the destination is partly updated (every file in it is whole)");
 		e->code = EXIT_PARTIAL;
 		rc = -1;

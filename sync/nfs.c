@@ -86,6 +86,7 @@ struct nd {
 	atomic_bool down;
 	char down_msg[512];
 	bool probed;
+	bool no_link_times; /* the server leaves a symlink's own times (probed) */
 	uint64_t verf; /* EXCLUSIVE create verifiers */
 };
 
@@ -690,6 +691,34 @@ static int create_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const cha
 
 /* ---- the operations ---- */
 
+static int symlink_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name,
+		      const char *target, struct err *e);
+
+/*
+ * Whether the server sets a symlink's own times (NFS-Ganesha's VFS
+ * answers SETATTR but leaves them): a probe symlink, given a time, read
+ * back, removed. Undecided (false) when any step fails.
+ */
+static void probe_link_times(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name)
+{
+	struct err e2 = ERR_INIT;
+	nfs_fh3 fh = { { 0, NULL } };
+	struct dest_meta want, m;
+
+	memset(&want, 0, sizeof(want));
+	want.atime.tv_sec = want.mtime.tv_sec = 1000000000;
+	if (symlink_fh(n, c, dir, name, "extnfs-probe", &e2) < 0)
+		goto out;
+	if (lookup(n, c, dir, name, &fh, NULL, &e2) == 0 &&
+	    setattr_fh(n, c, &fh, &want, DEST_SET_TIMES, &e2) == 0 &&
+	    getattr_fh(n, c, &fh, &m, &e2) == 0)
+		n->no_link_times = m.mtime.tv_sec != want.mtime.tv_sec;
+	remove_fh(n, c, dir, name, &e2);
+out:
+	fh_free(&fh);
+	err_release(&e2);
+}
+
 static struct nd *ND(struct dest *d)
 {
 	return (struct nd *)d;
@@ -734,6 +763,10 @@ static int probe_squash(struct nd *n, struct conn *c, const nfs_fh3 *dir, struct
 			e2.msg.buf);
 		e->code = e2.code;
 		goto out;
+	}
+	if (m.uid == 0 && m.gid == 0) {
+		snprintf(name + strlen(name), sizeof(name) - strlen(name), ".l");
+		probe_link_times(n, c, dir, name);
 	}
 	/* put the directory's times back */
 	if (setattr_fh(n, c, dir, &before, DEST_SET_TIMES, &e2) < 0)
@@ -780,6 +813,12 @@ static int mount_export(struct nd *n, struct err *e)
 			break;
 		slash = strrchr(exp.buf, '/');
 		strbuf_setlen(&exp, slash == exp.buf ? 1 : (size_t)(slash - exp.buf));
+	}
+	if (!c && !strstr(e2.msg.buf, "MNT3ERR")) {
+		err_set(e, "NFS server '%s' did not answer within %d s (timeout=%d in the URL): %s",
+			n->url.host, n->url.timeout, n->url.timeout, e2.msg.buf);
+		e->code = EIO;
+		goto out;
 	}
 	if (!c) {
 		err_set(e, "cannot mount '%s' (or a directory above it) from NFS server '%s': %s",
@@ -946,8 +985,15 @@ static void x_readdirplus(struct call *call, void *res)
 
 	memcpy(call->cookieverf, ok->cookieverf, NFS3_COOKIEVERFSIZE);
 	call->eof = ok->reply.eof;
-	for (entryplus3 *en = ok->reply.entries; en; en = en->nextentry) {
+	/*
+	 * libnfs 4.0 decodes the entries into its own buffer at 4-byte
+	 * alignment: each is copied out before its 8-byte fields are read.
+	 */
+	for (const void *p = ok->reply.entries; p;) {
+		entryplus3 ent, *en = &ent;
 		struct rdent *r;
+		memcpy(&ent, p, sizeof(ent));
+		p = ent.nextentry;
 		call->cookie = en->cookie;
 		if (en->name[0] == '.' &&
 		    (!en->name[1] || (en->name[1] == '.' && !en->name[2])))
@@ -1070,25 +1116,34 @@ static int mkdir_(struct dest *d, struct dest_dir *dir, const char *name, uint32
 	return rc;
 }
 
-static int symlink_(struct dest *d, struct dest_dir *dir, const char *name, const char *target,
-		    struct err *e)
+static int symlink_fh(struct nd *n, struct conn *c, const nfs_fh3 *dir, const char *name,
+		      const char *target, struct err *e)
 {
-	struct nd *n = ND(d);
-	struct conn *c = conn_get(n, e);
 	struct call call = CALL_INIT(c);
 	SYMLINK3args a;
 	int rc;
 
-	if (!c)
-		return -1;
 	memset(&a, 0, sizeof(a));
-	a.where.dir = dir->fh;
+	a.where.dir = *dir;
 	a.where.name = (char *)name;
 	a.symlink.symlink_attributes.mode.set_it = 1;
 	a.symlink.symlink_attributes.mode.set_mode3_u.mode = 0777;
 	a.symlink.symlink_data = (char *)target;
 	rc = finish(n, &call, rpc_nfs3_symlink_async(c->rpc, call_cb, &a, &call), e);
 	call_release(&call);
+	return rc;
+}
+
+static int symlink_(struct dest *d, struct dest_dir *dir, const char *name, const char *target,
+		    struct err *e)
+{
+	struct nd *n = ND(d);
+	struct conn *c = conn_get(n, e);
+	int rc;
+
+	if (!c)
+		return -1;
+	rc = symlink_fh(n, c, &dir->fh, name, target, e);
 	conn_put(n, c);
 	return rc;
 }
@@ -1245,7 +1300,7 @@ static int setattr(struct dest *d, struct dest_dir *dir, const char *name,
 	} else if (lookup(n, c, &dir->fh, name, &fh, NULL, e) == 0) {
 		/* a symlink's own attributes: NFS never follows; its mode is not ours to set */
 		if (S_ISLNK(m->mode))
-			mask &= ~(unsigned)DEST_SET_MODE;
+			mask &= ~(unsigned)(DEST_SET_MODE | (n->no_link_times ? DEST_SET_TIMES : 0));
 		rc = setattr_fh(n, c, &fh, m, mask, e);
 	}
 	fh_free(&fh);
@@ -1274,8 +1329,29 @@ static int create(struct dest *d, struct dest_dir *dir, const char *name, uint32
 	if (!c)
 		return -1;
 	if (create_fh(n, c, &dir->fh, name, NULL, &fh, NULL, e) < 0) {
-		conn_put(n, c);
-		return -1;
+		/*
+		 * A temporary name (random, ours) that exists: our own CREATE,
+		 * done by a server that died before it could answer, sent
+		 * again after the reconnect. Take the file over, emptied.
+		 */
+		struct dest_meta m;
+		sattr3 s;
+		if (e->code != EEXIST || !sync_is_tmp_name(name) ||
+		    lookup(n, c, &dir->fh, name, &fh, &m, e) < 0) {
+			conn_put(n, c);
+			return -1;
+		}
+		sattr_none(&s);
+		s.size.set_it = 1;
+		s.size.set_size3_u.size = 0;
+		if (!S_ISREG(m.mode) || m.nlink != 1 || setattr_raw(n, c, &fh, &s, e) < 0) {
+			if (!S_ISREG(m.mode) || m.nlink != 1)
+				fail(e, EEXIST);
+			fh_free(&fh);
+			conn_put(n, c);
+			return -1;
+		}
+		err_clear(e);
 	}
 	*out = file_new(c, &fh);
 	(*out)->mode = mode & 07777;
@@ -1574,6 +1650,11 @@ static bool degraded(struct dest *d)
 	return atomic_load(&ND(d)->down);
 }
 
+static bool no_link_times(struct dest *d)
+{
+	return ND(d)->no_link_times;
+}
+
 static const struct dest_ops nfs_ops = {
 	.name = "nfs",
 	.open_root = open_root,
@@ -1601,6 +1682,7 @@ static const struct dest_ops nfs_ops = {
 	.fsync = fsync_,
 	.close = close_,
 	.degraded = degraded,
+	.no_link_times = no_link_times,
 	.release = release,
 };
 

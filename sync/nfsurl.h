@@ -8,8 +8,8 @@
  * :port), mountport=N (the MOUNT port), version=3|4, timeout=SECONDS (how
  * long a server that stopped answering is waited for, 1..86400, default
  * 60), inflight=N (requests in flight per connection, 1..1024, default
- * 32). The path is absolute; "//" and "." components are dropped, ".."
- * is refused.
+ * 32; each WRITE holds up to 1 MiB until answered). The path is
+ * absolute; "//" and "." components are dropped, ".." is refused.
  */
 #ifndef EXTNFS_SYNC_NFSURL_H
 #define EXTNFS_SYNC_NFSURL_H

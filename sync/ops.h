@@ -143,6 +143,12 @@ struct dest_ops {
 	 * "open", so the next run reads the destination and repairs it.
 	 */
 	bool (*degraded)(struct dest *d);
+	/*
+	 * Optional: true when the destination cannot set a symlink's own
+	 * times (known once open_root succeeded); the engine then neither
+	 * compares nor sets them.
+	 */
+	bool (*no_link_times)(struct dest *d);
 	/* Frees the backend instance. */
 	void (*release)(struct dest *d);
 };

@@ -258,7 +258,7 @@ unsigned walk_decide(const struct walk_cmp *c, struct ent *ent, const struct din
 			ent->reason = R_TARGET;
 			return 0;
 		}
-		ent->meta_mask = meta_diff(c, &ent->m, &d->m, false, true);
+		ent->meta_mask = meta_diff(c, &ent->m, &d->m, false, !c->no_link_times);
 		break;
 	case 'c':
 	case 'b':

@@ -119,6 +119,7 @@ struct dinfo {
 struct walk_cmp {
 	bool checksum;
 	bool owners; /* compare owners (running as root) */
+	bool no_link_times; /* symlink mtimes not compared: the destination cannot set them */
 };
 
 /* The type letter of a mode: f d l c b p s, '?' for anything else. */

@@ -37,13 +37,13 @@ nfs_ganesha_kill() {
 }
 
 # nfs_ganesha_restart: starts ganesha.nfsd again on the same configuration
-# and ports and waits until it answers (20 s at most)
+# and ports and waits until the export can be listed (20 s at most)
 nfs_ganesha_restart() {
 	ganesha.nfsd -F -f "$GANESHA_DIR/ganesha.conf" -L "$GANESHA_DIR/ganesha.log" \
 		-p "$GANESHA_DIR/ganesha.pid" &
 	echo $! >"$GANESHA_DIR/ganesha.started"
 	for _i in $(seq 1 40); do
-		rpcinfo -n "$GANESHA_NFS_PORT" -t 127.0.0.1 100003 3 >/dev/null 2>&1 && return 0
+		nfs-ls "nfs://127.0.0.1$TRASH/export?$GANESHA_URL_OPTS" >/dev/null 2>&1 && return 0
 		sleep 0.5
 	done
 	return 1

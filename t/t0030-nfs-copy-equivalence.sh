@@ -43,6 +43,15 @@ test_expect_success GANESHA 'a second copy changes nothing' '
 	compare_states before after
 '
 
+# Ganesha cannot set a symlink's own times (the probe finds out): they are
+# not compared, so reading the tree back finds nothing to do
+test_expect_success GANESHA 'a --verify run reads the tree back and changes nothing' '
+	extnfs copy --verify src "$DST" >out &&
+	grep "^0 created, 0 updated, 0 metadata-only, 0 deleted, 0 failed" out &&
+	tree_state export/dst >after &&
+	compare_states before after
+'
+
 test_expect_success GANESHA 'content changed with the same size and mtime: only --checksum sees it' '
 	f=src/usr/share/pkg03/file0010 &&
 	touch -r $f stamp &&

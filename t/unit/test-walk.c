@@ -75,7 +75,7 @@ static void test_decide(void **state)
 		{ "fifo mode and time", 'p', 0600, 0, 5, NULL, true, 'p', 0644, 0, 6, NULL, 0, 1, false, A_META, 0, DEST_SET_MODE | DEST_SET_TIMES, false },
 		{ "socket", 's', 0755, 0, 5, NULL, false, 0, 0, 0, 0, NULL, 0, 1, false, A_SKIP, 0, 0, false },
 	};
-	struct walk_cmp c = { false, true };
+	struct walk_cmp c = { false, true, false };
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct decide_case *k = &cases[i];
@@ -107,9 +107,39 @@ static void test_decide(void **state)
 	}
 }
 
+/* A destination that cannot set a symlink's times: their mtimes are not compared. */
+static void test_decide_no_link_times(void **state)
+{
+	struct walk_cmp c = { false, true, true };
+	struct ent ent;
+	struct dinfo d;
+
+	memset(&ent, 0, sizeof(ent));
+	memset(&d, 0, sizeof(d));
+	ent.type = 'l';
+	ent.m.mode = S_IFLNK | 0777;
+	ent.m.mtime.tv_sec = 5;
+	ent.target = (char *)"x";
+	d.present = true;
+	d.type = 'l';
+	d.m.mode = S_IFLNK | 0777;
+	d.m.mtime.tv_sec = 6;
+	d.target = "x";
+	walk_decide(&c, &ent, &d);
+	assert_int_equal(ent.action, A_NONE);
+	assert_int_equal(ent.meta_mask, 0);
+	d.m.uid = 7; /* the owner still counts */
+	walk_decide(&c, &ent, &d);
+	assert_int_equal(ent.action, A_META);
+	assert_int_equal(ent.meta_mask, DEST_SET_OWNER);
+	c.no_link_times = false;
+	walk_decide(&c, &ent, &d);
+	assert_int_equal(ent.meta_mask, DEST_SET_OWNER | DEST_SET_TIMES);
+}
+
 static void test_decide_dirs(void **state)
 {
-	struct walk_cmp c = { false, true };
+	struct walk_cmp c = { false, true, false };
 	struct ent ent;
 	struct dinfo d;
 	unsigned mask;
@@ -180,6 +210,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_decide_no_link_times),
 		cmocka_unit_test(test_decide_dirs),
 		cmocka_unit_test(test_progress),
 	};
