@@ -18,8 +18,8 @@
 
 static const char usage_line[] = "extnfs statelite --prepare [NODERANGE] [--dry-run]";
 static const char desc[] =
-	"Creates the plan's statelite directories on each external server whose\n"
-	"dest is a local path (the server's / lives there): <statemnt>/<node> and\n"
+	"Creates the plan's statelite directories on each external server, through\n"
+	"its dest (a local path where the server's / lives, or nfs://): <statemnt>/<node> and\n"
 	"the persistent litefile directories under it (mode 0755, root), and the\n"
 	"litetree directories. A directory that exists is left as it is, owner,\n"
 	"mode and contents included; a non-directory in the way is an error.\n"

@@ -15,6 +15,9 @@
 #include "model/import.h"
 #include "plan/plan.h"
 #include "remote/apply.h"
+#include "sync/nfs.h"
+#include "sync/nfsurl.h"
+#include "sync/ops.h"
 #include "util/conf.h"
 #include "util/banned.h"
 
@@ -116,87 +119,137 @@ int sync_exit_code(const struct job_result *r, size_t n)
 	return ok == n ? EXIT_OK : ok == 0 ? EXIT_ALL_FAILED : EXIT_SOME_FAILED;
 }
 
-/*
- * Creates path (relative components under the open directory root, which
- * is the server's /) without following symlinks. 1 created, 0 existed, -1.
- */
-static int make_dir(int root, const char *path, unsigned mode, uid_t uid, gid_t gid, bool dry,
-		    struct err *e)
+/* A backend opened at spec (a local path or an nfs:// URL), or NULL with e set. */
+static struct dest *open_spec(const char *spec, struct dest_dir **dir, struct err *e)
 {
-	char *copy = xstrdup(path), *p = copy, *slash;
-	int fd = dup(root), rc = -1, created = 0;
+	struct dest *d = nfsurl_is(spec) ? dest_nfs_new(spec, 0, e) : dest_local_new(0);
 
-	while (*p == '/')
-		p++;
-	while (*p) {
-		int next;
-		slash = strchr(p, '/');
-		if (slash)
-			*slash = '\0';
-		if (!strcmp(p, "..") || !strcmp(p, ".")) {
-			err_set(e, "refusing path '%s': it has '%s' in it", path, p);
-			goto cleanup;
+	if (d && d->ops->open_root(d, spec, 0, dir, e) < 0) {
+		d->ops->release(d);
+		d = NULL;
+	}
+	return d;
+}
+
+/*
+ * Creates pd's directory on its server (a local dest or nfs://) with its
+ * mode and owner, missing parents 0755; never through a symlink (each
+ * component is looked up in its parent); an existing directory is left as
+ * it is. A local dest is walked from its root; over NFS from the deepest
+ * existing directory an export reaches (the server decides what can be
+ * mounted). 1 created, 0 existed, -1.
+ */
+static int make_dir(const struct conf *c, const struct plan_dir *pd, bool dry, struct err *e)
+{
+	struct strvec comps = STRVEC_INIT;
+	struct strbuf prefix = STRBUF_INIT;
+	struct dest *d = NULL;
+	struct dest_dir *dir = NULL;
+	char *spec = conf_server_dest(c, pd->server, "/", e);
+	int rc = -1, created = 0;
+	size_t k;
+
+	if (!spec)
+		goto out;
+	strvec_split(&comps, pd->path, '/', 1);
+	for (k = 0; k < comps.nr; k++)
+		if (!strcmp(comps.v[k], ".") || !strcmp(comps.v[k], "..")) {
+			err_set(e, "refusing path '%s': it has '%s' in it", pd->path, comps.v[k]);
+			goto out;
 		}
-		next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-		if (next < 0 && errno == ENOENT) {
-			bool last = !slash || !slash[1];
+	k = nfsurl_is(spec) && comps.nr ? comps.nr - 1 : 0;
+	for (;;) {
+		struct err e2 = ERR_INIT;
+		strbuf_reset(&prefix);
+		for (size_t i = 0; i < k; i++)
+			strbuf_addf(&prefix, "/%s", comps.v[i]);
+		free(spec);
+		spec = conf_server_dest(c, pd->server, prefix.len ? prefix.buf : "/", e);
+		if (!spec)
+			goto out;
+		d = open_spec(spec, &dir, &e2);
+		if (d || !k || e2.code != ENOENT) {
+			if (!d) {
+				err_set(e, "%s", e2.msg.buf);
+				e->code = e2.code;
+			}
+			err_release(&e2);
+			if (!d)
+				goto out;
+			break;
+		}
+		err_release(&e2);
+		k--;
+	}
+	for (; k < comps.nr; k++) {
+		const char *name = comps.v[k];
+		bool last = k + 1 == comps.nr;
+		struct dest_meta m;
+		struct dest_dir *next;
+		int r = d->ops->lstat(d, dir, name, &m, e);
+
+		if (r < 0)
+			goto out;
+		if (r && !S_ISDIR(m.mode)) {
+			err_set(e, "cannot create '%s': '%s' is in the way: not a directory (or a symbolic link)",
+				pd->path, name);
+			goto out;
+		}
+		if (!r) {
 			if (dry) {
 				rc = 1;
-				goto cleanup;
+				goto out;
 			}
-			if (mkdirat(fd, p, last ? mode : 0755) < 0 && errno != EEXIST) {
-				err_set(e, "cannot create '%s': %s", path, strerror(errno));
-				goto cleanup;
-			}
-			next = openat(fd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-			if (next >= 0 && last && (fchown(next, uid, gid) < 0 || fchmod(next, mode) < 0)) {
-				/* mkdir's mode is cut by the umask: set it, and the owner */
-				err_set(e, "cannot set owner and mode of '%s': %s", path, strerror(errno));
-				close(next);
-				goto cleanup;
-			}
+			if (d->ops->mkdir(d, dir, name, last ? pd->mode : 0755, e) < 0)
+				goto out;
+			memset(&m, 0, sizeof(m));
+			m.mode = S_IFDIR | (last ? pd->mode : 0755);
+			m.uid = last ? (uint32_t)pd->uid : 0;
+			m.gid = last ? (uint32_t)pd->gid : 0;
+			/* mkdir's mode is cut by the umask: set it, and the owner */
+			if (d->ops->setattr(d, dir, name, &m, DEST_SET_OWNER | DEST_SET_MODE, e) < 0)
+				goto out;
 			created = 1;
 		}
-		if (next < 0) {
-			err_set(e, "cannot open '%s' under '%s': %s", p, path,
-				errno == ELOOP || errno == ENOTDIR ? "not a directory (or a symbolic link)"
-								   : strerror(errno));
-			goto cleanup;
-		}
-		close(fd);
-		fd = next;
-		if (!slash)
+		if (last)
 			break;
-		p = slash + 1;
+		if (d->ops->open_dir(d, dir, name, &next, e) < 0)
+			goto out;
+		d->ops->close_dir(d, dir);
+		dir = next;
 	}
 	rc = created;
-cleanup:
-	if (fd >= 0)
-		close(fd);
-	free(copy);
+out:
+	if (dir)
+		d->ops->close_dir(d, dir);
+	if (d)
+		d->ops->release(d);
+	free(spec);
+	strvec_clear(&comps);
+	strbuf_release(&prefix);
 	return rc;
 }
 
 int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 		      struct statelite_report *r, struct err *e)
 {
+	/* a server that cannot be reached fails its other directories at once */
+	struct strvec down = STRVEC_INIT, why = STRVEC_INIT;
+
 	memset(r, 0, sizeof(*r));
 	strvec_init(&r->lines);
 	for (size_t i = 0; i < p->ndirs; i++) {
 		const struct plan_dir *d = &p->dirs[i];
-		const struct conf_server *s = conf_server(c, d->server);
 		struct err fe = ERR_INIT;
-		int root = -1, rc;
+		int k = strvec_find(&down, d->server), rc;
 
-		if (!s || !s->dest || s->dest[0] != '/') {
-			err_set(&fe, "server '%s' has no local dest in the configuration", d->server);
-			rc = -1;
-		} else if ((root = open(s->dest, O_RDONLY | O_DIRECTORY)) < 0) {
-			err_set(&fe, "cannot open '%s' (dest of %s): %s", s->dest, d->server, strerror(errno));
-			rc = -1;
-		} else {
-			rc = make_dir(root, d->path, d->mode, d->uid, d->gid, dry_run, &fe);
-			close(root);
+		if (k >= 0)
+			rc = err_set(&fe, "%s", why.v[k]);
+		else
+			rc = make_dir(c, d, dry_run, &fe);
+		if (rc < 0 && k < 0 && fe.code == EIO) {
+			strvec_push(&down, d->server);
+			strvec_push(&why, fe.msg.buf);
 		}
 		if (rc < 0) {
 			strvec_pushf(&r->lines, "failed: %s %s: %s", d->server, d->path, fe.msg.buf);
@@ -210,6 +263,8 @@ int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 		}
 		err_release(&fe);
 	}
+	strvec_clear(&down);
+	strvec_clear(&why);
 	(void)e;
 	return 0;
 }

@@ -36,9 +36,10 @@ struct statelite_report {
 };
 
 /*
- * Creates the plan's statelite directories on servers with a local dest
- * (relative to it, never following a symlink; existing directories are
- * not touched). 0, or -1 when the report cannot be made.
+ * Creates the plan's statelite directories on their servers through the
+ * destination backends (a local dest or nfs://; never following a
+ * symlink; existing directories are not touched). 0, or -1 when the
+ * report cannot be made.
  */
 int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 		      struct statelite_report *r, struct err *e);

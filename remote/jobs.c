@@ -37,47 +37,6 @@ static bool nested(const struct tree_job *inner, const struct tree_job *outer)
 	       inner->path[n] == '/';
 }
 
-/*
- * The job's destination for the engine: the server's local dest or
- * nfs:// URL with the job's path appended (before a URL's ?options).
- * NULL with e set when the server has none the engine can write.
- */
-static char *job_dest(const struct conf *c, const struct tree_job *j, struct err *e)
-{
-	const struct conf_server *s = conf_server(c, j->server);
-	struct strbuf sb = STRBUF_INIT;
-	const char *q;
-	size_t n;
-
-	if (!s || !s->dest) {
-		err_set(e, "server '%s' has no dest in the configuration", j->server);
-		return NULL;
-	}
-	if (s->dest[0] == '/') {
-		n = strlen(s->dest);
-		while (n > 1 && s->dest[n - 1] == '/')
-			n--;
-		if (n > 1)
-			strbuf_add(&sb, s->dest, n);
-		strbuf_addstr(&sb, j->path);
-		return strbuf_detach(&sb, NULL);
-	}
-	if (starts_with(s->dest, "nfs://")) {
-		q = strchr(s->dest, '?');
-		n = q ? (size_t)(q - s->dest) : strlen(s->dest);
-		while (n > 6 && s->dest[n - 1] == '/')
-			n--;
-		strbuf_add(&sb, s->dest, n);
-		strbuf_addstr(&sb, j->path);
-		if (q)
-			strbuf_addstr(&sb, q);
-		return strbuf_detach(&sb, NULL);
-	}
-	err_set(e, "server '%s' has dest '%s': the engine writes to a local path or nfs:// only",
-		j->server, s->dest);
-	return NULL;
-}
-
 /* The agent's command line for host h (NULL: not configured, a local host). */
 static void agent_argv(const struct conf_host *h, const struct run_opts *o, struct strvec *av)
 {
@@ -408,7 +367,7 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 		const struct tree_job *j = &p->jobs[i];
 		struct agent_job *aj;
 		struct err e = ERR_INIT;
-		char *dest = job_dest(run->o->conf, j, &e);
+		char *dest = conf_server_dest(run->o->conf, j->server, j->path, &e);
 
 		run->started[i] = true;
 		if (!dest) {

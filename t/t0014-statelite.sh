@@ -2,6 +2,7 @@
 # statelite --prepare: the planned directories appear on the server with
 # owner and mode; what exists is never touched; no symlink is followed.
 . "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-ganesha.sh"
 
 S="$FIXTURES/sample-cluster"
 
@@ -52,10 +53,36 @@ test_expect_success 'a symlink in the way is refused and its target untouched' '
 	test -z "$(ls victim)"
 '
 
-test_expect_success 'a server without a local dest is an error per directory' '
-	printf "[server extnfs1]\ndest = nfs://extnfs1/\n" >nfs.conf &&
-	test_expect_code 7 extnfs --config nfs.conf statelite --prepare cn003 2>err &&
-	grep "server '"'"'extnfs1'"'"' has no local dest" err
+test_expect_success 'an NFS server that does not answer: an error per directory, said once per server' '
+	printf "[server extnfs1]\ndest = nfs://127.0.0.1/?nfsport=1&mountport=1&timeout=1\n" >nfs.conf &&
+	test_expect_code 7 extnfs --config nfs.conf statelite --prepare cn003 >out 2>err &&
+	test $(grep -c "^extnfs statelite: extnfs1 /.*: cannot mount ./.* from NFS server .127.0.0.1.: " err) = 6 &&
+	grep "^0 directories created, 0 existed, 6 failed$" out
+'
+
+test_expect_success GANESHA 'over nfs://: the directories appear through a real Ganesha, root-owned, 0755' '
+	mkdir srv &&
+	cat >srv.conf <<-EOF &&
+	EXPORT { Export_Id = 1; Path = "$TRASH/srv"; Pseudo = "/srv"; Squash = No_Root_Squash;
+		FSAL { Name = VFS; } CLIENT { Clients = 127.0.0.1; Access_Type = RW; } }
+	EOF
+	ganesha_start "$TRASH/srv.conf" &&
+	printf "[server extnfs1]\ndest = nfs://127.0.0.1$TRASH/srv?$GANESHA_URL_OPTS\n" >ganesha.conf &&
+	extnfs --config ganesha.conf statelite --prepare >out 2>err &&
+	grep "^21 directories created, 0 existed, 0 failed$" out &&
+	for d in stateliteroot/cn003 stateliteroot/cn003/var/adm statelite/litetree/common; do
+		test "$(stat -c %F:%a:%u:%g srv/$d)" = "directory:755:0:0" || return 1
+	done &&
+	extnfs --config ganesha.conf statelite --prepare >out &&
+	grep "^0 directories created, 21 existed, 0 failed$" out
+'
+
+test_expect_success GANESHA 'over nfs://: a symlink in the way is refused, its target untouched' '
+	rm -rf srv/stateliteroot/cn007 &&
+	ln -s "$TRASH/victim" srv/stateliteroot/cn007 &&
+	test_expect_code 1 extnfs --config ganesha.conf statelite --prepare cn007 >out 2>err &&
+	grep "stateliteroot/cn007.*not a directory (or a symbolic link)" err &&
+	test -z "$(ls victim)"
 '
 
 test_done

@@ -324,3 +324,38 @@ const char *conf_server_root(const struct conf_server *cs)
 	}
 	return cs->root;
 }
+
+char *conf_server_dest(const struct conf *c, const char *server, const char *path, struct err *e)
+{
+	const struct conf_server *s = conf_server(c, server);
+	struct strbuf sb = STRBUF_INIT;
+	const char *q;
+	size_t n;
+
+	if (!s || !s->dest) {
+		err_set(e, "server '%s' has no dest in the configuration", server);
+		return NULL;
+	}
+	if (s->dest[0] == '/') {
+		n = strlen(s->dest);
+		while (n > 1 && s->dest[n - 1] == '/')
+			n--;
+		if (n > 1)
+			strbuf_add(&sb, s->dest, n);
+		strbuf_addstr(&sb, path);
+		return strbuf_detach(&sb, NULL);
+	}
+	if (starts_with(s->dest, "nfs://")) {
+		q = strchr(s->dest, '?');
+		n = q ? (size_t)(q - s->dest) : strlen(s->dest);
+		while (n > 6 && s->dest[n - 1] == '/')
+			n--;
+		strbuf_add(&sb, s->dest, n);
+		strbuf_addstr(&sb, path);
+		if (q)
+			strbuf_addstr(&sb, q);
+		return strbuf_detach(&sb, NULL);
+	}
+	err_set(e, "server '%s' has dest '%s': extnfs writes to a local path or nfs:// only", server, s->dest);
+	return NULL;
+}

@@ -78,4 +78,12 @@ const struct conf_image *conf_image(const struct conf *c, const char *name);
  */
 const char *conf_server_root(const struct conf_server *cs);
 
+/*
+ * Where path (absolute, as the plan names it) of server is for the engine:
+ * the server's local dest with path appended, or its nfs:// URL with path
+ * appended before the ?options. The caller frees it; NULL with e set when
+ * the server is unknown or has no such dest.
+ */
+char *conf_server_dest(const struct conf *c, const char *server, const char *path, struct err *e);
+
 #endif
