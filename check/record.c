@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check/record.h"
+#include "remote/ssh.h"
 #include "model/db.h"
 #include "plan/plan.h"
 #include "plan/render.h"
@@ -103,20 +104,6 @@ int run_capture(const struct strvec *argv, struct strbuf *out, struct strbuf *er
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-void ssh_argv(const struct conf_host *h, int timeout, const char *cmd, struct strvec *av)
-{
-	strvec_push(av, "ssh");
-	strvec_push(av, "-o");
-	strvec_push(av, "BatchMode=yes");
-	strvec_push(av, "-o");
-	strvec_pushf(av, "ConnectTimeout=%d", timeout);
-	if (h->user)
-		strvec_pushf(av, "%s@%s", h->user, h->address);
-	else
-		strvec_push(av, h->address);
-	strvec_push(av, cmd);
-}
-
 int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, struct tree_list *out,
 		 struct err *e)
 {
@@ -132,9 +119,13 @@ int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, stru
 		free(dir);
 		return rc;
 	}
-	sh_quote(&cmd, h->extnfs ? h->extnfs : "extnfs");
+	/* [host] extnfs is a command line for the remote shell, as for the agent */
+	strbuf_addstr(&cmd, h->extnfs ? h->extnfs : "extnfs");
 	strbuf_addstr(&cmd, " listing ");
-	sh_quote(&cmd, j->path);
+	/* root= is the prefix of every source path on an ssh host too */
+	dir = xstrfmt("%s%s", h->root ? h->root : "", j->path);
+	sh_quote(&cmd, dir);
+	free(dir);
 	for (size_t i = 0; i < j->include.nr; i++) {
 		strbuf_addstr(&cmd, " --include ");
 		sh_quote(&cmd, j->include.v[i]);
@@ -145,7 +136,8 @@ int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, stru
 	}
 	if (deep)
 		strbuf_addstr(&cmd, " --deep");
-	ssh_argv(h, 10, cmd.buf, &av);
+	ssh_argv(h, 10, &av);
+	strvec_push(&av, cmd.buf);
 	st = run_capture(&av, &o, &er, e);
 	if (st < 0)
 		goto cleanup;

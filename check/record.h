@@ -42,8 +42,8 @@ int job_scan(const char *dir, const struct tree_job *j, bool deep, struct tree_l
 	     struct err *e);
 /*
  * Lists j's tree on its source host: a local host's under its root=, an
- * ssh host's by running 'extnfs listing' there ([host] extnfs, user,
- * address). 0, or -1 with e set (e->code ENOENT when a local tree does
+ * ssh host's by running 'extnfs listing' there (through ssh_argv(), its
+ * [host] extnfs command line, under its root=). 0, or -1 with e set (e->code ENOENT when a local tree does
  * not exist).
  */
 int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, struct tree_list *out,
@@ -51,8 +51,6 @@ int job_scan_src(const struct conf *c, const struct tree_job *j, bool deep, stru
 
 struct strvec;
 struct conf_host;
-/* "ssh -o BatchMode=yes -o ConnectTimeout=T [user@]address CMD" into av. */
-void ssh_argv(const struct conf_host *h, int timeout, const char *cmd, struct strvec *av);
 /*
  * Runs argv (no shell) with stdin from /dev/null, its stdout into out and
  * its stderr into errout (may be NULL: discarded). Returns its exit

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check/record.h"
+#include "remote/ssh.h"
 #include "check/tree.h"
 #include "cmd/cmd.h"
 #include "cmd/planned.h"
@@ -100,7 +101,8 @@ static bool reachable(const struct conf *c, const char *host, struct strbuf *out
 		strbuf_addf(out, "unreachable: its root '%s' is not a directory here", root);
 		return false;
 	}
-	ssh_argv(h, 5, "true", &av);
+	ssh_argv(h, 5, &av);
+	strvec_push(&av, "true");
 	status = run_capture(&av, NULL, NULL, &e);
 	strvec_clear(&av);
 	if (status < 0) {

@@ -24,6 +24,7 @@
 #include "redirect/redirect.h"
 #include "remote/agent.h"
 #include "remote/jobs.h"
+#include "remote/ssh.h"
 #include "util/conf.h"
 #include "util/config.h"
 #include "util/banned.h"
@@ -41,15 +42,7 @@ static bool nested(const struct tree_job *inner, const struct tree_job *outer)
 static void agent_argv(const struct conf_host *h, const struct run_opts *o, struct strvec *av)
 {
 	if (h && !strcmp(h->transport, "ssh")) {
-		strvec_split(av, h->ssh ? h->ssh : "ssh", ' ', 1);
-		strvec_push(av, "-o");
-		strvec_push(av, "BatchMode=yes");
-		strvec_push(av, "-o");
-		strvec_push(av, "ConnectTimeout=10");
-		if (h->user)
-			strvec_pushf(av, "%s@%s", h->user, h->address);
-		else
-			strvec_push(av, h->address);
+		ssh_argv(h, 10, av);
 		strvec_pushf(av, "%s agent", h->extnfs ? h->extnfs : "extnfs");
 		return;
 	}

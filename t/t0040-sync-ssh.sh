@@ -126,4 +126,14 @@ test_expect_success SSHD 'sync --dry-run over ssh reports and changes nothing' '
 	rm sn1/install/nim/spot/71Bcosi/usr/bin/new
 '
 
+test_expect_success SSHD 'status reaches the ssh SNs the way sync does (their ssh command, their root=) and sees drift there' '
+	extnfs --config extnfs.conf status >out &&
+	grep "^sn1 *reachable (ssh 127.0.0.1)$" out &&
+	grep "^sn2 *reachable (ssh 127.0.0.1)$" out &&
+	grep "^status: 12 tree(s): 12 synced, 0 drifted; 2 SN(s): 2 reachable$" out &&
+	echo "motd cn005 drifted" >sn2/install/nim/root/71Bcosi_root/cn005/etc/motd &&
+	extnfs --config extnfs.conf status >out ;
+	grep "^status: 12 tree(s): 12 synced, 1 drifted; 2 SN(s): 2 reachable$" out
+'
+
 test_done
