@@ -539,6 +539,7 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 	enum agent_state state = AGENT_OK;
 	char *msg = NULL;
 	double t0 = now();
+	struct strbuf parents_why = STRBUF_INIT;
 	json_t *o;
 
 	memset(&st, 0, sizeof(st));
@@ -548,10 +549,16 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 		msg = xstrfmt("source '%s' is missing or empty: not synced", j->src);
 		goto report;
 	}
+	/*
+	 * Missing parents are made first. Failing that is not yet an error:
+	 * over NFS the destination may be an export of its own whose parent
+	 * no export reaches (after the first apply replaced the seed
+	 * exports); the engine then opens it directly, and only when that
+	 * fails too is the parents' reason given.
+	 */
 	if (!r->dry_run && make_parents(j->dest, &e) < 0) {
-		state = AGENT_FAILED;
-		msg = xstrdup(e.msg.buf);
-		goto report;
+		strbuf_addbuf(&parents_why, &e.msg);
+		err_clear(&e);
 	}
 	if (job_filter(j, f, &e) < 0) {
 		state = AGENT_FAILED;
@@ -576,7 +583,8 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 	so.stop = stop;
 	if (sync_tree(&so, &st, &e) < 0) {
 		state = AGENT_FAILED;
-		msg = xstrfmt("%s%s", e.msg.buf, e.code == EXIT_DELETE_LIMIT ? ": not synced" : "");
+		msg = xstrfmt("%s%s%s%s", e.msg.buf, e.code == EXIT_DELETE_LIMIT ? ": not synced" : "",
+			      parents_why.len ? "; before that: " : "", parents_why.buf);
 	} else if (st.failed) {
 		state = AGENT_FAILED;
 		msg = xstrfmt("%llu entr%s failed, the first: %s", (unsigned long long)st.failed,
@@ -597,6 +605,7 @@ report:
 	filter_free(f);
 	err_release(&e);
 	strbuf_release(&s.first_error);
+	strbuf_release(&parents_why);
 	return state;
 }
 

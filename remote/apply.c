@@ -131,6 +131,24 @@ static struct dest *open_spec(const char *spec, struct dest_dir **dir, struct er
 	return d;
 }
 
+/* The backend opened at the first k components of a directory of server. */
+static struct dest *open_level(const struct conf *c, const char *server, const struct strvec *comps,
+			       size_t k, struct dest_dir **dir, struct err *e)
+{
+	struct strbuf prefix = STRBUF_INIT;
+	struct dest *d = NULL;
+	char *spec;
+
+	for (size_t i = 0; i < k; i++)
+		strbuf_addf(&prefix, "/%s", comps->v[i]);
+	spec = conf_server_dest(c, server, prefix.len ? prefix.buf : "/", e);
+	if (spec)
+		d = open_spec(spec, dir, e);
+	free(spec);
+	strbuf_release(&prefix);
+	return d;
+}
+
 /*
  * Creates pd's directory on its server (a local dest or nfs://) with its
  * mode and owner, missing parents 0755; never through a symlink (each
@@ -142,7 +160,6 @@ static struct dest *open_spec(const char *spec, struct dest_dir **dir, struct er
 static int make_dir(const struct conf *c, const struct plan_dir *pd, bool dry, struct err *e)
 {
 	struct strvec comps = STRVEC_INIT;
-	struct strbuf prefix = STRBUF_INIT;
 	struct dest *d = NULL;
 	struct dest_dir *dir = NULL;
 	char *spec = conf_server_dest(c, pd->server, "/", e);
@@ -157,30 +174,26 @@ static int make_dir(const struct conf *c, const struct plan_dir *pd, bool dry, s
 			err_set(e, "refusing path '%s': it has '%s' in it", pd->path, comps.v[k]);
 			goto out;
 		}
+	/*
+	 * Over NFS start at the parent, so that the directory itself is
+	 * looked up without following a symlink; when no export reaches the
+	 * parent (once apply has written the exports, a node's statemnt
+	 * directory is an export of its own) try the directory itself. Then
+	 * up, one level at a time, while a level does not exist.
+	 */
 	k = nfsurl_is(spec) && comps.nr ? comps.nr - 1 : 0;
-	for (;;) {
-		struct err e2 = ERR_INIT;
-		strbuf_reset(&prefix);
-		for (size_t i = 0; i < k; i++)
-			strbuf_addf(&prefix, "/%s", comps.v[i]);
-		free(spec);
-		spec = conf_server_dest(c, pd->server, prefix.len ? prefix.buf : "/", e);
-		if (!spec)
-			goto out;
-		d = open_spec(spec, &dir, &e2);
-		if (d || !k || e2.code != ENOENT) {
-			if (!d) {
-				err_set(e, "%s", e2.msg.buf);
-				e->code = e2.code;
-			}
-			err_release(&e2);
-			if (!d)
-				goto out;
-			break;
-		}
-		err_release(&e2);
-		k--;
+	d = open_level(c, pd->server, &comps, k, &dir, e);
+	if (!d && k && e->code != ENOENT) {
+		err_clear(e);
+		d = open_level(c, pd->server, &comps, comps.nr, &dir, e);
+		k = comps.nr;
 	}
+	while (!d && k && e->code == ENOENT) {
+		err_clear(e);
+		d = open_level(c, pd->server, &comps, --k, &dir, e);
+	}
+	if (!d)
+		goto out;
 	for (; k < comps.nr; k++) {
 		const char *name = comps.v[k];
 		bool last = k + 1 == comps.nr;
@@ -226,7 +239,6 @@ out:
 		d->ops->release(d);
 	free(spec);
 	strvec_clear(&comps);
-	strbuf_release(&prefix);
 	return rc;
 }
 

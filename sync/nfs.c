@@ -823,7 +823,7 @@ static int mount_export(struct nd *n, struct err *e)
 	if (!c) {
 		err_set(e, "cannot mount '%s' (or a directory above it) from NFS server '%s': %s",
 			n->url.path, n->url.host, e2.msg.buf);
-		e->code = EIO;
+		e->code = EACCES; /* the server answers, but exports none of it to us */
 		goto out;
 	}
 	n->export = strbuf_detach(&exp, NULL);

@@ -105,7 +105,7 @@ netns_cluster_setup() {
 	reload = sighup
 	pidfile = $(netns_nfs_pidfile srv)
 	resolve = yes
-	admin = $NETNS_NET.11,$NETNS_NET.12
+	admin = $NETNS_MN_IP,$NETNS_NET.11,$NETNS_NET.12
 	EOF
 	cat >netns-local.conf <<-EOF &&
 	[host sn1]
