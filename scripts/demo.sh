@@ -71,8 +71,8 @@ netns_cluster_setup >setup.log 2>&1 || {
 }
 # The SNs' trees are local directories here (what each SN namespace sees
 # as /install and /tftpboot): apply reaches them with transport local.
-# Over ssh the sync runs, but redirect does not yet ("redirect over ssh is
-# not supported yet"), so the demo does not use it.
+# The same story over ssh (each SN running 'extnfs agent') and into
+# nfs:// is what t/t0050-apply-netns.sh and t/t0052-apply-netns-nfs.sh run.
 {
 	echo "[global]"
 	echo "probe_exec = ip netns exec $(netns_name %n)"
@@ -100,7 +100,7 @@ x nodels cn005 hosts.ip
 
 step "2. apply: the external server brought to the plan"
 say "the SNs' trees are reached as the local paths they are here (transport local:"
-say "$TRASH/sn1 is what sn1 sees as /); over ssh this build cannot redirect yet."
+say "$TRASH/sn1 is what sn1 sees as /; transport ssh runs 'extnfs agent' on each SN)."
 say "dest = $TRASH/srv: what extnfs1 serves as /"
 x_out apply1.out apply
 [ "$rc" = 0 ] || die "apply failed (exit $rc)"

@@ -28,8 +28,8 @@
 #   netns_cluster_redirect_local [ARGS]
 #                         extnfs redirect ARGS with the SNs' trees reached
 #                         as the local paths they are on this machine
-#                         (netns-local.conf), while this build's redirect
-#                         does not run over ssh
+#                         (netns-local.conf: transport local, what the
+#                         demo uses)
 #
 # The server's destination is one setting, $NETNS_SERVER_DEST: a path the
 # MN and the SNs both see ($TRASH/srv, as if the server were NFS-mounted
