@@ -25,7 +25,8 @@
 static const char usage_line[] =
 	"extnfs exports [NODERANGE] [--server NAME] [--flavor linux|aix|ganesha|mmnfs]\n"
 	"                      [--merge FILE]... [--merge-flavor aix|linux] [--audit] [--resolve]\n"
-	"                      [--admin HOST]... [-o FILE]";
+	"                      [--admin HOST]... [-o FILE]\n"
+	"       extnfs exports --apply [--server NAME] [--dry-run]";
 static const char desc[] =
 	"Prints the exports the plan needs on an external server: the SPOT and\n"
 	"shared_root read-only to their nodes, each root, paging and dump read-write\n"
