@@ -104,6 +104,27 @@ test_expect_success SSHD 'a change on an SN travels, and only it' '
 	test_cmp before after
 '
 
+test_expect_success SSHD 'sync --dry-run reports a change and makes none' '
+	extnfs --config extnfs.conf sync >out &&
+	echo "motd cn001 v2" >sn1/install/nim/root/71Bcosi_root/cn001/etc/motd &&
+	snapshot >before &&
+	extnfs --config extnfs.conf sync --dry-run >out &&
+	grep "^sync (dry run): 12 job(s): 12 ok, 0 skipped, 0 failed; 1 change(s)$" out &&
+	grep "^sn1      root              1        0       0        1$" out &&
+	snapshot >after &&
+	test_cmp before after &&
+	extnfs --config extnfs.conf sync >out &&
+	test_cmp sn1/install/nim/root/71Bcosi_root/cn001/etc/motd ext/install/nim/root/71Bcosi_root/cn001/etc/motd
+'
+
+test_expect_success SSHD '--max-delete N becomes rsync'"'"'s: beyond it the job fails, not synced' '
+	rm sn2/$R/etc/hosts sn2/$R/etc/filesystems &&
+	test_expect_code 1 extnfs --config extnfs.conf sync --max-delete 1 >out 2>err &&
+	grep "^failed:  sn2 /$R: rsync to .* failed (exit 25): .*: not synced$" out &&
+	extnfs --config extnfs.conf sync >out &&
+	compare_trees sn2/$R ext/$R
+'
+
 test_expect_success SSHD 'an emptied source is skipped, the server copy intact' '
 	extnfs --config extnfs.conf sync >out &&
 	snapshot >before &&
