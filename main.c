@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 		      &ctx.err) < 0) {
 		rc = cmd_error(&ctx, cmd->name, EXIT_USAGE);
 		conf_release(&conf);
+		err_release(&ctx.err);
 		return rc;
 	}
 	if (!ctx.db_path && conf.db)

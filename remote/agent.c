@@ -17,6 +17,7 @@
 #include "plan/plan.h"
 #include "redirect/redirect.h"
 #include "remote/agent.h"
+#include "remote/rsyncdest.h"
 #include "sync/engine.h"
 #include "sync/filter.h"
 #include "sync/nfs.h"
@@ -56,6 +57,7 @@ void agent_request_release(struct agent_request *r)
 	for (size_t i = 0; i < r->njobs; i++) {
 		free(r->jobs[i].src);
 		free(r->jobs[i].dest);
+		free(r->jobs[i].ssh);
 		strvec_clear(&r->jobs[i].include);
 		strvec_clear(&r->jobs[i].exclude);
 	}
@@ -106,6 +108,8 @@ void agent_request_write(const struct agent_request *r, struct strbuf *out)
 					strvec_json(&j->exclude), "delete", j->del, "keep_root",
 					j->keep_root, "verify", j->verify, "force", j->force, "max_delete",
 					(json_int_t)j->max_delete, "max_delete_pct", j->max_delete_pct));
+		if (j->ssh)
+			json_object_set_new(json_array_get(jobs, i), "ssh", json_string(j->ssh));
 	}
 	o = json_pack("{s:i,s:s,s:s,s:b,s:o}", "protocol", AGENT_PROTOCOL, "version", r->version,
 		      "host", r->host ? r->host : "", "dry_run", r->dry_run, "jobs", jobs);
@@ -218,7 +222,7 @@ static int parse_job(json_t *o, size_t i, struct agent_job *j, struct err *e)
 {
 	static const char *const keys[] = { "src",       "dest",   "include", "exclude",
 					    "delete",    "keep_root", "verify", "force",
-					    "max_delete", "max_delete_pct", NULL };
+					    "max_delete", "max_delete_pct", "ssh", NULL };
 	char where[48];
 	int64_t n;
 
@@ -227,6 +231,7 @@ static int parse_job(json_t *o, size_t i, struct agent_job *j, struct err *e)
 		return err_set(e, "jobs[%zu]: expected an object", i);
 	if (only_keys(o, where, keys, e) < 0 || get_str(o, where, "src", true, &j->src, e) < 0 ||
 	    get_str(o, where, "dest", true, &j->dest, e) < 0 ||
+	    get_str(o, where, "ssh", false, &j->ssh, e) < 0 ||
 	    get_list(o, where, "include", &j->include, e) < 0 ||
 	    get_list(o, where, "exclude", &j->exclude, e) < 0 ||
 	    get_bool(o, where, "delete", &j->del, e) < 0 ||
@@ -556,6 +561,14 @@ static enum agent_state run_job(const struct agent_request *r, size_t i, struct 
 	 * exports); the engine then opens it directly, and only when that
 	 * fails too is the parents' reason given.
 	 */
+	if (rsyncdest_is(j->dest)) {
+		/* ssh://: rsync over ssh does the whole job, parents included */
+		if (rsyncdest_run(j, r->dry_run, &st, &e) < 0) {
+			state = AGENT_FAILED;
+			msg = xstrfmt("%s%s", e.msg.buf, e.code == EXIT_DELETE_LIMIT ? ": not synced" : "");
+		}
+		goto report;
+	}
 	if (!r->dry_run && make_parents(j->dest, &e) < 0) {
 		strbuf_addbuf(&parents_why, &e.msg);
 		err_clear(&e);

@@ -25,7 +25,10 @@ struct redirect_edit;
 /* One tree job: make dest a replica of src, within the job's scope. */
 struct agent_job {
 	char *src;             /* a directory on the agent's host */
-	char *dest;            /* a local path or nfs://... (passed to the engine) */
+	char *dest;            /* a local path or nfs://... (passed to the engine), or
+				  ssh://[user@]host[:port]/path (run through rsync over ssh) */
+	char *ssh;             /* ssh:// dest: the ssh command, words split at blanks
+				  (NULL: ssh) */
 	struct strvec include; /* only these names (globs) at the top of src; empty: all */
 	struct strvec exclude; /* subtrees of src whose contents stay out ("etc/.client_data/") */
 	bool del;              /* delete what src lacks, inside the scope */

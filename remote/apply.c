@@ -168,6 +168,10 @@ static int make_dir(const struct conf *c, const struct plan_dir *pd, bool dry, s
 
 	if (!spec)
 		goto out;
+	if (starts_with(spec, "ssh://")) {
+		err_set(e, "statelite over ssh:// is not supported");
+		goto out;
+	}
 	strvec_split(&comps, pd->path, '/', 1);
 	for (k = 0; k < comps.nr; k++)
 		if (!strcmp(comps.v[k], ".") || !strcmp(comps.v[k], "..")) {

@@ -372,6 +372,8 @@ static int start_host(struct run *run, const char *host, struct agent_proc *a)
 		aj = agent_request_add(&req);
 		aj->src = xstrfmt("%s%s", h && h->root ? h->root : "", j->path);
 		aj->dest = dest;
+		if (starts_with(dest, "ssh://") && conf_server(run->o->conf, j->server)->ssh)
+			aj->ssh = xstrdup(conf_server(run->o->conf, j->server)->ssh);
 		for (size_t x = 0; x < j->include.nr; x++)
 			strvec_push(&aj->include, j->include.v[x]);
 		for (size_t x = 0; x < j->exclude.nr; x++)

@@ -131,8 +131,13 @@ static int handler(void *user, const char *section, const char *key, const char 
 			s->line = (unsigned)ps->lineno;
 		}
 		ok = 1;
-		if (!strcmp(key, "dest"))
+		if (!strcmp(key, "dest")) {
+			if (starts_with(value, "ssh://") && (!value[6] || value[6] == '/' || !strchr(value + 6, '/'))) {
+				strbuf_addf(&ps->msg, "dest ssh:// is ssh://[user@]host[:port]/path, not '%s'", value);
+				goto out;
+			}
 			set(&s->dest, value);
+		}
 		else if (!strcmp(key, "flavor")) {
 			if (strcmp(value, "linux") && strcmp(value, "aix") && strcmp(value, "ganesha") &&
 			    strcmp(value, "mmnfs")) {
@@ -153,6 +158,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			set(&s->pidfile, value);
 		else if (!strcmp(key, "admin"))
 			set(&s->admin, value);
+		else if (!strcmp(key, "ssh"))
+			set(&s->ssh, value);
 		else if (!strcmp(key, "probe_url")) {
 			if (!starts_with(value, "nfs://")) {
 				strbuf_addf(&ps->msg, "probe_url is an nfs:// URL, not '%s'", value);
@@ -189,6 +196,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (!ok)
 		strbuf_addf(&ps->msg, "unknown key '%s' in [%s]", key, section);
 out:
+	/* a refused value of a known key is an error too */
+	if (ps->msg.len)
+		ok = 0;
 	strbuf_release(&kind);
 	return ok;
 }
@@ -266,6 +276,7 @@ void conf_release(struct conf *c)
 		free(c->servers[i].pidfile);
 		free(c->servers[i].admin);
 		free(c->servers[i].probe_url);
+		free(c->servers[i].ssh);
 		free(c->servers[i].root);
 	}
 	for (size_t i = 0; i < c->nimages; i++) {
@@ -345,8 +356,8 @@ char *conf_server_dest(const struct conf *c, const char *server, const char *pat
 		strbuf_addstr(&sb, path);
 		return strbuf_detach(&sb, NULL);
 	}
-	if (starts_with(s->dest, "nfs://")) {
-		q = strchr(s->dest, '?');
+	if (starts_with(s->dest, "nfs://") || starts_with(s->dest, "ssh://")) {
+		q = starts_with(s->dest, "nfs://") ? strchr(s->dest, '?') : NULL;
 		n = q ? (size_t)(q - s->dest) : strlen(s->dest);
 		while (n > 6 && s->dest[n - 1] == '/')
 			n--;
@@ -356,6 +367,6 @@ char *conf_server_dest(const struct conf *c, const char *server, const char *pat
 			strbuf_addstr(&sb, q);
 		return strbuf_detach(&sb, NULL);
 	}
-	err_set(e, "server '%s' has dest '%s': extnfs writes to a local path or nfs:// only", server, s->dest);
+	err_set(e, "server '%s' has dest '%s': extnfs writes to a local path, nfs:// or ssh:// only", server, s->dest);
 	return NULL;
 }

@@ -34,6 +34,7 @@ struct conf_server {
 	bool resolve;       /* exports name clients by hosts.ip address */
 	char *admin;        /* hosts given rw and root on every export (comma list) */
 	char *probe_url;    /* check --probe: nfs://ADDRESS/?OPTIONS (default nfs://<hosts.ip>/) */
+	char *ssh;          /* dest ssh://: the ssh command, words split at blanks (default ssh) */
 	char *root;         /* dest without trailing '/', when dest is a local path */
 	unsigned line;
 };
@@ -80,8 +81,8 @@ const char *conf_server_root(const struct conf_server *cs);
 
 /*
  * Where path (absolute, as the plan names it) of server is for the engine:
- * the server's local dest with path appended, or its nfs:// URL with path
- * appended before the ?options. The caller frees it; NULL with e set when
+ * the server's local dest with path appended, its nfs:// URL with path
+ * appended before the ?options, or its ssh:// URL with path appended. The caller frees it; NULL with e set when
  * the server is unknown or has no such dest.
  */
 char *conf_server_dest(const struct conf *c, const char *server, const char *path, struct err *e);

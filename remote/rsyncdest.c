@@ -1,0 +1,299 @@
+/* rsyncdest.c: see rsyncdest.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "remote/agent.h"
+#include "remote/rsyncdest.h"
+#include "util/strbuf.h"
+#include "util/strvec.h"
+#include "util/banned.h"
+
+bool rsyncdest_is(const char *dest)
+{
+	return starts_with(dest, "ssh://");
+}
+
+/*
+ * Splits ssh://[user@]host[:port]/path into "[user@]host:path/" (rsync's
+ * remote destination) and the port (NULL: ssh's default). -1 with e set
+ * when it has no host or no path.
+ */
+static int split_url(const char *dest, struct strbuf *remote, char **port, struct err *e)
+{
+	const char *hp = dest + 6, *slash = strchr(hp, '/'), *at, *colon;
+
+	if (!slash || slash == hp)
+		return err_set(e, "dest '%s': expected ssh://[user@]host[:port]/path", dest);
+	at = memchr(hp, '@', (size_t)(slash - hp));
+	colon = memchr(at ? at + 1 : hp, ':', (size_t)(slash - (at ? at + 1 : hp)));
+	strbuf_add(remote, hp, (size_t)((colon ? colon : slash) - hp));
+	strbuf_addf(remote, ":%s%s", slash, ends_with(slash, "/") ? "" : "/");
+	*port = colon ? xstrndup(colon + 1, (size_t)(slash - colon - 1)) : NULL;
+	return 0;
+}
+
+/* Counts one line of rsync's itemized output into st. */
+static void count_item(const char *l, struct sync_stats *st)
+{
+	size_t k;
+
+	if (starts_with(l, "*deleting")) {
+		st->deleted++;
+		return;
+	}
+	if (strlen(l) < 13 || l[11] != ' ' || !strchr("<>ch.", l[0]) || !strchr("fdLDS", l[1]))
+		return;
+	for (k = 2; k < 11 && l[k] == '+'; k++)
+		;
+	if (k == 11) {
+		st->created++;
+		return;
+	}
+	for (k = 2; k < 11 && l[k] == ' '; k++)
+		;
+	if (k == 11 && l[0] == '.')
+		return; /* nothing changed */
+	if (l[0] == '.')
+		st->metadata++;
+	else
+		st->updated++;
+}
+
+/* The line that says why rsync failed: ssh's own first, else the last one. */
+static void failure_line(FILE *f, struct strbuf *why)
+{
+	char line[4096];
+	bool from_ssh = false;
+
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = strlen(line);
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n || from_ssh)
+			continue;
+		strbuf_reset(why);
+		strbuf_addstr(why, line);
+		from_ssh = starts_with(line, "ssh:");
+	}
+}
+
+/*
+ * Runs av (stdout to out_fd, -1: to errf too), stderr into errf.
+ * Returns the child's pid, or -1 with e set.
+ */
+static pid_t start(const struct strvec *av, int out_fd, FILE *errf, struct err *e)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		err_set(e, "cannot run %s: %s", av->v[0], strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(out_fd >= 0 ? out_fd : fileno(errf), 1);
+		dup2(fileno(errf), 2);
+		if (out_fd >= 0)
+			close(out_fd);
+		execvp(av->v[0], av->v);
+		fprintf(stderr, "cannot run %s: %s\n", av->v[0], strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_for(pid_t pid)
+{
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* Appends s to sb quoted for the remote shell. */
+static void sq_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/*
+ * The message for a failed child: ssh's own reason when ssh gave one
+ * (the exit code then depends on when the other side noticed), else what
+ * failed with its exit code and its last line.
+ */
+static void failure(int status, FILE *errf, const char *what, const char *host, struct err *e)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	failure_line(errf, &why);
+	if (starts_with(why.buf, "ssh:"))
+		err_set(e, "cannot reach %s over ssh: %s", host, why.buf);
+	else if (WIFEXITED(status))
+		err_set(e, "%s failed (exit %d): %s", what, WEXITSTATUS(status),
+			why.len ? why.buf : "no message");
+	else
+		err_set(e, "%s was killed by signal %d", what, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	strbuf_release(&why);
+}
+
+/*
+ * Makes the parents of the job's directory on the server with mkdir -p:
+ * jobs of several SNs make the same ones at the same time, which rsync's
+ * --mkpath does not survive. 0, or -1 with e set.
+ */
+static int make_parents(const char *sh, const char *host, const char *path, struct err *e)
+{
+	struct strvec av = STRVEC_INIT;
+	struct strbuf cmd = STRBUF_INIT, up = STRBUF_INIT;
+	FILE *errf = NULL;
+	size_t n = strlen(path);
+	int rc = -1, status;
+	pid_t pid;
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	while (n > 0 && path[n - 1] != '/')
+		n--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	if (n <= 1)
+		return 0; /* the parent is / */
+	strbuf_add(&up, path, n);
+	errf = tmpfile();
+	if (!errf) {
+		err_set(e, "cannot run ssh: %s", strerror(errno));
+		goto out;
+	}
+	strvec_split(&av, sh, ' ', 1);
+	strvec_push(&av, host);
+	strbuf_addstr(&cmd, "mkdir -p -- ");
+	sq_quote(&cmd, up.buf);
+	strvec_push(&av, cmd.buf);
+	pid = start(&av, -1, errf, e);
+	if (pid < 0)
+		goto out;
+	status = wait_for(pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		rc = 0;
+		goto out;
+	}
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "making '%s' on %s", up.buf, host);
+	failure(status, errf, cmd.buf, host, e);
+out:
+	if (errf)
+		fclose(errf);
+	strvec_clear(&av);
+	strbuf_release(&cmd);
+	strbuf_release(&up);
+	return rc;
+}
+
+int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st, struct err *e)
+{
+	struct strvec av = STRVEC_INIT;
+	struct strbuf remote = STRBUF_INIT, sh = STRBUF_INIT, what = STRBUF_INIT, line = STRBUF_INIT;
+	char *port = NULL, *host = NULL;
+	FILE *errf = NULL, *out = NULL;
+	int fd[2] = { -1, -1 }, status, c, rc = -1;
+	pid_t pid;
+
+	if (split_url(j->dest, &remote, &port, e) < 0)
+		goto out;
+	host = xstrndup(remote.buf, strcspn(remote.buf, ":"));
+	strbuf_addf(&sh, "%s -o BatchMode=yes", j->ssh ? j->ssh : "ssh");
+	if (port)
+		strbuf_addf(&sh, " -p %s", port);
+	strvec_push(&av, "rsync");
+	strvec_push(&av, "-aHS");
+	strvec_push(&av, "--numeric-ids");
+	strvec_push(&av, "--itemize-changes");
+	if (j->del)
+		strvec_push(&av, "--delete");
+	if (dry_run)
+		strvec_push(&av, "--dry-run");
+	/* a directory shared with other jobs: its times are not this job's */
+	if (j->keep_root)
+		strvec_push(&av, "--omit-dir-times");
+	if (!j->force && j->max_delete >= 0)
+		strvec_pushf(&av, "--max-delete=%lld", (long long)j->max_delete);
+	strvec_push(&av, "-e");
+	strvec_push(&av, sh.buf);
+	/* the job's scope, as job_filter() gives it to the engine */
+	for (size_t k = 0; k < j->exclude.nr; k++)
+		strvec_pushf(&av, "--exclude=/%s%s**", j->exclude.v[k],
+			     ends_with(j->exclude.v[k], "/") ? "" : "/");
+	for (size_t k = 0; k < j->include.nr; k++)
+		strvec_pushf(&av, "--include=/%s", j->include.v[k]);
+	if (j->include.nr)
+		strvec_push(&av, "--exclude=*");
+	strvec_pushf(&av, "%s%s", j->src, ends_with(j->src, "/") ? "" : "/");
+	strvec_push(&av, remote.buf);
+
+	if (!dry_run && make_parents(sh.buf, host, remote.buf + strlen(host) + 1, e) < 0)
+		goto out;
+	errf = tmpfile();
+	if (!errf || pipe(fd) < 0) {
+		err_set(e, "cannot run rsync: %s", strerror(errno));
+		goto out;
+	}
+	pid = start(&av, fd[1], errf, e);
+	if (pid < 0)
+		goto out;
+	close(fd[1]);
+	fd[1] = -1;
+	out = fdopen(fd[0], "r");
+	if (out) {
+		fd[0] = -1;
+		while ((c = getc(out)) != EOF) {
+			if (c != '\n') {
+				strbuf_addch(&line, (char)c);
+				continue;
+			}
+			count_item(line.buf, st);
+			strbuf_reset(&line);
+		}
+		if (line.len)
+			count_item(line.buf, st);
+	}
+	status = wait_for(pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		rc = 0;
+		goto out;
+	}
+	strbuf_addf(&what, "rsync to '%s'", j->dest);
+	failure(status, errf, what.buf, host, e);
+	/* rsync stops deleting at --max-delete and exits 25 */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 25)
+		e->code = EXIT_DELETE_LIMIT;
+out:
+	if (out)
+		fclose(out);
+	if (fd[0] >= 0)
+		close(fd[0]);
+	if (fd[1] >= 0)
+		close(fd[1]);
+	if (errf)
+		fclose(errf);
+	free(port);
+	free(host);
+	strvec_clear(&av);
+	strbuf_release(&remote);
+	strbuf_release(&sh);
+	strbuf_release(&what);
+	strbuf_release(&line);
+	return rc;
+}

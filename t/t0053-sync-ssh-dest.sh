@@ -1,0 +1,163 @@
+#!/bin/sh
+# sync into an ssh:// destination: local SNs, the external server reached
+# through a real sshd on loopback, each job run by the agent with rsync
+# over ssh ([server] ssh carries the key and port). The server is filled
+# exactly, a second sync changes nothing, a change travels, the SNs'
+# .client_data jobs leave each other's files and the directory's times
+# alone, an emptied source is skipped, an unreachable server fails each
+# job with ssh's reason.
+. "$(dirname "$0")/test-lib.sh"
+. "$TEST_DIRECTORY/lib-cluster.sh"
+. "$TEST_DIRECTORY/lib-tree.sh"
+. "$TEST_DIRECTORY/lib-sshd.sh"
+
+R=install/nim/root/71Bcosi_root/cn005
+CD=install/nim/shared_root/71Bsl_shared_root/etc/.client_data
+
+conf() { # PORT
+	printf "[host sn1]\nroot = %s\n[host sn2]\nroot = %s\n" "$TRASH/sn1" "$TRASH/sn2" &&
+	printf "[server extnfs1]\ndest = ssh://127.0.0.1%s/ext/\nssh = %s\n" "$TRASH" "$(ssh_cmd $1)"
+}
+
+snapshot() { find ext -exec stat -c "%n %Y.%y %a %u %g %s" {} + | sort; }
+
+test_expect_success SSHD 'setup: sshd, model, SN trees, an ssh:// destination' '
+	sshd_start &&
+	import_sample &&
+	make_sn_trees &&
+	make_client_files &&
+	# rsync takes a directory time within the same second as the one it
+	# has (nanoseconds apart) for equal: times from the past, as on an SN
+	find sn1 sn2 -exec touch -h -d "2026-01-02 03:04:05.678901234" {} + &&
+	conf $SSHD_PORT >extnfs.conf
+'
+
+test_expect_success SSHD 'a bad ssh:// dest is refused with its line' '
+	printf "[server x]\ndest = ssh://hostonly\n" >bad.conf &&
+	test_expect_code 2 extnfs --config bad.conf sync >out 2>err &&
+	echo "extnfs sync: cannot read '"'"'bad.conf'"'"' line 2: dest ssh:// is ssh://[user@]host[:port]/path, not '"'"'ssh://hostonly'"'"'" >want &&
+	test_cmp want err
+'
+
+test_expect_success SSHD 'sync into ssh:// fills the server from both SNs, its parents made' '
+	extnfs --config extnfs.conf sync >out 2>err &&
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; " out &&
+	check_all_arrived ext &&
+	test ! -e ext/install/nim/root/71Bcosi_root/cn002 &&
+	compare_trees sn1/install/nim/spot/71Bcosi/usr ext/install/nim/spot/71Bcosi/usr &&
+	compare_trees sn2/install/nim/spot/71Bsr/usr ext/install/nim/spot/71Bsr/usr &&
+	compare_trees sn1/install/nim/root/71Bcosi_root/cn001 ext/install/nim/root/71Bcosi_root/cn001 &&
+	compare_trees sn2/$R ext/$R &&
+	ls ext/$CD >got &&
+	cat >want <<-EOF &&
+	filesystems.cn003
+	filesystems.cn004
+	filesystems.cn007
+	filesystems.cn008
+	hosts.cn003
+	hosts.cn004
+	hosts.cn007
+	hosts.cn008
+	niminfo.cn003
+	niminfo.cn004
+	niminfo.cn007
+	niminfo.cn008
+	resolv.conf.cn003
+	resolv.conf.cn004
+	resolv.conf.cn007
+	resolv.conf.cn008
+	EOF
+	test_cmp want got
+'
+
+test_expect_success SSHD 'a second sync changes nothing, times of every entry identical' '
+	snapshot >before &&
+	sleep 1 &&
+	extnfs --config extnfs.conf sync >out &&
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; 0 change(s): nothing changed$" out &&
+	snapshot >after &&
+	test_cmp before after &&
+	# the .client_data jobs of both SNs leave its times to the shared_root job (sn1)
+	stat -c %y sn1/$CD ext/$CD >got &&
+	test $(sort -u got | wc -l) = 1
+'
+
+test_expect_success SSHD 'a change on an SN travels, and only it' '
+	echo "motd cn005 v2" >sn2/$R/etc/motd &&
+	echo "resolv cn007 v2" >sn2/$CD/resolv.conf.cn007 &&
+	rm sn1/$CD/niminfo.cn004 &&
+	test_when_finished "echo \"niminfo cn004\" >sn1/$CD/niminfo.cn004" &&
+	snapshot >before &&
+	extnfs --config extnfs.conf sync >out &&
+	# the three, and the time of sn1'"'"'s .client_data (its shared_root job)
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; 4 change(s)" out &&
+	grep "^sn1      shared_root       1        0       0        1$" out &&
+	compare_trees sn2/$R ext/$R &&
+	test_cmp sn2/$CD/resolv.conf.cn007 ext/$CD/resolv.conf.cn007 &&
+	test ! -e ext/$CD/niminfo.cn004 &&
+	test_cmp sn1/$CD/niminfo.cn003 ext/$CD/niminfo.cn003 &&
+	test_cmp sn2/$CD/niminfo.cn008 ext/$CD/niminfo.cn008 &&
+	snapshot >before &&
+	extnfs --config extnfs.conf sync >out &&
+	grep "0 change(s): nothing changed$" out &&
+	snapshot >after &&
+	test_cmp before after
+'
+
+test_expect_success SSHD 'sync --dry-run reports a change and makes none' '
+	extnfs --config extnfs.conf sync >out &&
+	echo "motd cn001 v2" >sn1/install/nim/root/71Bcosi_root/cn001/etc/motd &&
+	snapshot >before &&
+	extnfs --config extnfs.conf sync --dry-run >out &&
+	grep "^sync (dry run): 12 job(s): 12 ok, 0 skipped, 0 failed; 1 change(s)$" out &&
+	grep "^sn1      root              1        0       0        1$" out &&
+	snapshot >after &&
+	test_cmp before after &&
+	extnfs --config extnfs.conf sync >out &&
+	test_cmp sn1/install/nim/root/71Bcosi_root/cn001/etc/motd ext/install/nim/root/71Bcosi_root/cn001/etc/motd
+'
+
+test_expect_success SSHD '--max-delete N becomes rsync'"'"'s: beyond it the job fails, not synced' '
+	rm sn2/$R/etc/hosts sn2/$R/etc/filesystems &&
+	test_expect_code 1 extnfs --config extnfs.conf sync --max-delete 1 >out 2>err &&
+	grep "^failed:  sn2 /$R: rsync to .* failed (exit 25): .*: not synced$" out &&
+	extnfs --config extnfs.conf sync >out &&
+	compare_trees sn2/$R ext/$R
+'
+
+test_expect_success SSHD 'an emptied source is skipped, the server copy intact' '
+	extnfs --config extnfs.conf sync >out &&
+	snapshot >before &&
+	mv sn2/$R cn005.away && mkdir sn2/$R &&
+	test_when_finished "rmdir sn2/$R && mv cn005.away sn2/$R" &&
+	test_expect_code 1 extnfs --config extnfs.conf sync >out 2>err &&
+	grep "^sync: 12 job(s): 11 ok, 1 skipped, 0 failed; 0 change(s)$" out &&
+	grep "^skipped" out >got &&
+	echo "skipped: sn2 /$R: source '"'"'$TRASH/sn2/$R'"'"' is missing or empty: not synced" >want &&
+	test_cmp want got &&
+	snapshot >after &&
+	test_cmp before after
+'
+
+test_expect_success SSHD 'an unreachable server fails each job with ssh'"'"'s reason' '
+	conf $SSHD_CLOSED_PORT >closed.conf &&
+	snapshot >before &&
+	test_expect_code 7 extnfs --config closed.conf sync >out 2>err &&
+	grep "^sync: 12 job(s): 0 ok, 0 skipped, 12 failed" out &&
+	grep "^failed:  sn2 /$R: " out >got &&
+	echo "failed:  sn2 /$R: cannot reach 127.0.0.1 over ssh: ssh: connect to host 127.0.0.1 port $SSHD_CLOSED_PORT: Connection refused" >want &&
+	test_cmp want got &&
+	test $(grep -c "^failed:  sn[12] /[^ ]*: cannot reach 127.0.0.1 over ssh: ssh: connect to host 127.0.0.1 port $SSHD_CLOSED_PORT: Connection refused$" out) = 12 &&
+	snapshot >after &&
+	test_cmp before after
+'
+
+test_expect_success SSHD 'statelite --prepare over ssh:// says it is not supported' '
+	test_expect_code 7 extnfs --config extnfs.conf statelite --prepare >out 2>err &&
+	echo "0 directories created, 0 existed, 21 failed" >want &&
+	test_cmp want out &&
+	grep "^extnfs statelite: extnfs1 /stateliteroot/cn003: statelite over ssh:// is not supported$" err &&
+	test $(grep -c ": statelite over ssh:// is not supported$" err) = 21
+'
+
+test_done
