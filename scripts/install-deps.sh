@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libsqlite3-dev sqlite3 libjansson-dev libpcre2-dev libcmocka-dev
 libinih-dev libxxhash-dev libnfs-dev libnfs-utils
 nfs-ganesha nfs-ganesha-vfs rpcbind rsync openssh-server openssh-client
-iproute2 netcat-openbsd strace"
+iproute2 netcat-openbsd strace python3 jq bc"
 
 missing=
 for p in $PKGS; do
