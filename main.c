@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "cmd/cmd.h"
@@ -72,6 +74,39 @@ int cmd_error(struct cmd_ctx *ctx, const char *name, int code)
 	if (!code)
 		code = ctx->err.code ? ctx->err.code : EXIT_DATA;
 	return code;
+}
+
+static volatile int engine_stop;
+static struct sigaction engine_old_int, engine_old_term;
+
+static void on_stop_signal(int sig)
+{
+	engine_stop = sig;
+}
+
+const volatile int *cmd_engine_begin(void)
+{
+	struct rlimit rl;
+	struct sigaction sa;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	engine_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &engine_old_int);
+	sigaction(SIGTERM, &sa, &engine_old_term);
+	return &engine_stop;
+}
+
+void cmd_engine_end(void)
+{
+	sigaction(SIGINT, &engine_old_int, NULL);
+	sigaction(SIGTERM, &engine_old_term, NULL);
 }
 
 char *cmd_backup_dir(const struct cmd_ctx *ctx)

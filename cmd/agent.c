@@ -5,11 +5,9 @@
  * stdout (doc/agent-protocol.md). Started by 'extnfs sync' and 'extnfs
  * apply', over ssh for ssh hosts; not meant to be typed.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "cmd/cmd.h"
 #include "remote/agent.h"
@@ -31,17 +29,9 @@ static const char desc[] =
 	"described in doc/agent-protocol.md. Exit 0 when every job succeeded, 1\n"
 	"when some did not, 3 for a bad request or another version.";
 
-static volatile int stop_flag;
-
-static void on_signal(int sig)
-{
-	stop_flag = sig;
-}
-
 int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx)
 {
 	struct strvec rest = STRVEC_INIT;
-	struct sigaction sa, old_int, old_term;
 	const struct opt opts[] = { OPT_END_ };
 	int rc;
 
@@ -53,25 +43,11 @@ int cmd_agent(int argc, char **argv, struct cmd_ctx *ctx)
 		goto cleanup;
 	}
 	{
-		struct rlimit rl;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	{
 		char *bak = cmd_backup_dir(ctx);
-		rc = agent_serve(stdin, stdout, ctx->db, bak, &stop_flag);
+		rc = agent_serve(stdin, stdout, ctx->db, bak, cmd_engine_begin());
 		free(bak);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cmd_engine_end();
 cleanup:
 	strvec_clear(&rest);
 	return rc;

@@ -32,6 +32,15 @@ struct cmd_ctx {
 #define CMD_NEED_DB    (1u << 0) /* open (and create/migrate) the database */
 #define CMD_NEED_MODEL (1u << 1) /* load the model (implies CMD_NEED_DB) */
 
+/*
+ * For the commands that run the engine (copy, agent): raises the limit of
+ * open files to its hard limit (deep trees keep many directories open)
+ * and makes SIGINT and SIGTERM set the returned flag, which the engine
+ * polls to stop cleanly. cmd_engine_end() puts the handlers back.
+ */
+const volatile int *cmd_engine_begin(void);
+void cmd_engine_end(void);
+
 /* Where redirect keeps the previous versions: DBDIR/backup (caller frees). */
 char *cmd_backup_dir(const struct cmd_ctx *ctx);
 /*

@@ -6,11 +6,9 @@
  */
 #include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
@@ -236,13 +234,6 @@ static void on_progress(void *arg, const struct sync_stats *st)
 	strbuf_release(&sb);
 }
 
-static volatile int stop_flag;
-
-static void on_signal(int sig)
-{
-	stop_flag = sig;
-}
-
 /* Collects --include/--exclude in the order given (the table loses it). */
 static int scan_filters(const struct opt *opts, int argc, char **argv, struct filter *f,
 			struct err *e)
@@ -325,7 +316,6 @@ int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx)
 	struct sync_stats st;
 	struct copy_out out = { ctx, 0, 0, 0, 0 };
 	struct filter *filter = filter_new();
-	struct sigaction sa, old_int, old_term;
 	const char *max_delete = NULL, *jobs = NULL, *nofast;
 	int dry_run = 0, itemize = 0, checksum = 0, del = 0, force = 0, verify = 0, fsync_ = 0,
 	    progress = 0, rc;
@@ -387,27 +377,13 @@ int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx)
 	so.on_event = on_event;
 	so.on_progress = on_progress;
 	so.cb_arg = &out;
-	so.stop = &stop_flag;
 	out.itemize = itemize;
 	if (!ctx->quiet && !ctx->json)
 		out.progress = isatty(2) ? 1 : progress ? 2 : 0;
 	else if (progress)
 		out.progress = isatty(2) ? 1 : 2;
 
-	/* many directories may be open at once (deep trees, two sides) */
-	{
-		struct rlimit rl;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	so.stop = cmd_engine_begin();
 
 	if (sync_tree(&so, &st, &ctx->err) < 0) {
 		clear_progress(&out);
@@ -428,8 +404,7 @@ int cmd_copy(int argc, char **argv, struct cmd_ctx *ctx)
 			strbuf_release(&sb);
 		}
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cmd_engine_end();
 cleanup:
 	filter_free(filter);
 	strvec_clear(&rest);

@@ -196,13 +196,7 @@ int redirect_apply(const struct plan *p, const struct conf *c, const char *backu
 		struct err fe = ERR_INIT;
 		int rc;
 
-		ALLOC_GROW(r->items, r->nr + 1, r->alloc);
-		it = &r->items[r->nr++];
-		memset(it, 0, sizeof(*it));
-		it->sn = ed->sn;
-		it->node = ed->node;
-		it->file = ed->file;
-		it->kind = redirect_kind_name(ed->kind);
+		it = redirect_report_add(r, ed);
 		strbuf_reset(&in);
 		rc = local_path(c, ed->sn, ed->file, &path, &fe);
 		if (rc == 0)
@@ -232,6 +226,20 @@ int redirect_apply(const struct plan *p, const struct conf *c, const char *backu
 	strbuf_release(&bak);
 	(void)e;
 	return 0;
+}
+
+struct redirect_item *redirect_report_add(struct redirect_report *r, const struct redirect_edit *ed)
+{
+	struct redirect_item *it;
+
+	ALLOC_GROW(r->items, r->nr + 1, r->alloc);
+	it = &r->items[r->nr++];
+	memset(it, 0, sizeof(*it));
+	it->sn = ed->sn;
+	it->node = ed->node;
+	it->file = ed->file;
+	it->kind = redirect_kind_name(ed->kind);
+	return it;
 }
 
 void redirect_report_release(struct redirect_report *r)

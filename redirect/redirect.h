@@ -15,6 +15,7 @@
 #include "util/util.h"
 
 struct plan;
+struct redirect_edit;
 struct conf;
 
 enum redirect_state { REDIRECT_CHANGED, REDIRECT_UNCHANGED, REDIRECT_FAILED };
@@ -43,6 +44,8 @@ struct redirect_report {
  */
 int redirect_apply(const struct plan *p, const struct conf *c, const char *backup_dir, bool undo,
 		   bool dry_run, struct redirect_report *r, struct err *e);
+/* A new item of r for edit ed (its state still to set). */
+struct redirect_item *redirect_report_add(struct redirect_report *r, const struct redirect_edit *ed);
 void redirect_report_release(struct redirect_report *r);
 /* "filesystems", "hosts" or "info". */
 const char *redirect_kind_name(enum edit_kind k);

@@ -568,13 +568,7 @@ static void redirect_host(const struct plan *p, const char *host, const struct r
 			continue;
 		agent_request_add_edit(&req, ed, h && h->root ? h->root : NULL);
 		n++;
-		ALLOC_GROW(r->items, r->nr + 1, r->alloc);
-		it = &r->items[r->nr++];
-		memset(it, 0, sizeof(*it));
-		it->sn = ed->sn;
-		it->node = ed->node;
-		it->file = ed->file;
-		it->kind = redirect_kind_name(ed->kind);
+		it = redirect_report_add(r, ed);
 		it->state = REDIRECT_FAILED; /* until the agent says otherwise */
 	}
 	a.host = xstrdup(host);
