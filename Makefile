@@ -82,7 +82,7 @@ $(BUILD)/fuzz/%: fuzz/%.c fuzz/replay.c $(BUILD)/libextnfs.a
 # Test helpers (t/helper/*.c): standalone programs the shell tests call.
 $(BUILD)/t/helper/%: t/helper/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS) $(if $(filter nfs-%,$*),$(LIBS))
 
 test-bins: $(BUILD)/extnfs $(UNIT_BIN) $(REPLAY_BIN) $(HELPER_BIN)
 	@true

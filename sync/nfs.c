@@ -1007,57 +1007,100 @@ static void x_readdirplus(struct call *call, void *res)
 	}
 }
 
-static int list(struct dest *d, struct dest_dir *dir, dest_list_fn *fn, void *arg, struct err *e)
+/* How often a listing is started again after an entry changed under it. */
+#define LIST_RESTARTS 5
+
+/*
+ * Reads every page of dir into *out. Ganesha fails a whole READDIRPLUS
+ * with STALE (or NOENT) when an entry is removed while the page is read;
+ * such a page is not an error of dir (see list()).
+ */
+static int list_pages(struct nd *n, struct conn *c, struct dest_dir *dir, struct call *out,
+		      struct err *e)
 {
-	struct nd *n = ND(d);
-	struct conn *c = conn_get(n, e);
 	uint64_t cookie = 0;
 	char verf[NFS3_COOKIEVERFSIZE];
-	int rc = -1;
-	bool stop = false;
 
-	if (!c)
-		return -1;
 	memset(verf, 0, sizeof(verf));
-	while (!stop) {
+	for (;;) {
 		struct call call = CALL_INIT(c);
 		READDIRPLUS3args a;
+		bool last;
 		memset(&a, 0, sizeof(a));
 		call.extract = x_readdirplus;
+		call.ents = out->ents;
+		call.nents = out->nents;
+		call.ents_alloc = out->ents_alloc;
+		call.cookie = cookie;
 		a.dir = dir->fh;
 		a.cookie = cookie;
 		memcpy(a.cookieverf, verf, sizeof(verf));
 		a.dircount = READDIR_DIRCOUNT;
 		a.maxcount = READDIR_MAXCOUNT;
-		if (finish(n, &call, rpc_nfs3_readdirplus_async(c->rpc, call_cb, &a, &call), e) < 0) {
-			call_release(&call);
-			goto out;
-		}
-		for (size_t i = 0; i < call.nents && !stop; i++) {
-			struct rdent *r = &call.ents[i];
-			if (!r->has_meta) {
-				nfs_fh3 fh;
-				if (lookup(n, c, &dir->fh, r->name, &fh, &r->m, e) < 0) {
-					if (e->code == ENOENT) {
-						err_clear(e);
-						continue; /* gone meanwhile */
-					}
-					call_release(&call);
-					goto out;
-				}
-				fh_free(&fh);
-			}
-			if (fn(arg, r->name, &r->m))
-				stop = true;
-		}
+		int rc = finish(n, &call, rpc_nfs3_readdirplus_async(c->rpc, call_cb, &a, &call), e);
+		last = call.eof || call.cookie == cookie; /* the end, or a page with nothing new */
+		out->ents = call.ents;
+		out->nents = call.nents;
+		out->ents_alloc = call.ents_alloc;
+		call.ents = NULL;
+		call.nents = 0;
 		cookie = call.cookie;
 		memcpy(verf, call.cookieverf, sizeof(verf));
-		if (call.eof || (!call.nents && !cookie))
-			stop = true;
 		call_release(&call);
+		if (rc < 0)
+			return -1;
+		if (last)
+			return 0;
+	}
+}
+
+static int list(struct dest *d, struct dest_dir *dir, dest_list_fn *fn, void *arg, struct err *e)
+{
+	struct nd *n = ND(d);
+	struct conn *c = conn_get(n, e);
+	struct call all = CALL_INIT(c);
+	int rc = -1;
+
+	if (!c)
+		return -1;
+	for (int attempt = 0;; attempt++) {
+		struct err e2 = ERR_INIT;
+		struct dest_meta m;
+		int again;
+		if (list_pages(n, c, dir, &all, e) == 0)
+			break;
+		if ((e->code != ESTALE && e->code != ENOENT) || attempt == LIST_RESTARTS)
+			goto out;
+		/* the directory itself still answers: something in it changed, read it again */
+		again = getattr_fh(n, c, &dir->fh, &m, &e2) == 0;
+		err_release(&e2);
+		if (!again)
+			goto out;
+		for (size_t i = 0; i < all.nents; i++)
+			free(all.ents[i].name);
+		all.nents = 0;
+		err_clear(e);
+		nanosleep(&(struct timespec){ 0, 10000000L << attempt }, NULL);
+	}
+	for (size_t i = 0; i < all.nents; i++) {
+		struct rdent *r = &all.ents[i];
+		if (!r->has_meta) {
+			nfs_fh3 fh;
+			if (lookup(n, c, &dir->fh, r->name, &fh, &r->m, e) < 0) {
+				if (e->code == ENOENT || e->code == ESTALE) {
+					err_clear(e);
+					continue; /* gone meanwhile */
+				}
+				goto out;
+			}
+			fh_free(&fh);
+		}
+		if (fn(arg, r->name, &r->m))
+			break;
 	}
 	rc = 0;
 out:
+	call_release(&all);
 	conn_put(n, c);
 	return rc;
 }

@@ -2,6 +2,7 @@
 # tests. Source after test-lib.sh and lib-ganesha.sh. nfs_setup starts it:
 #   $TRASH/export  RW, Squash = No_Root_Squash (where copies go)
 #   $TRASH/squash  RW, Squash = Root_Squash (must be refused up front)
+# NFS_EXPORT_EXTRA, when set, goes into the first export's block.
 # nfs_url PATH prints the URL of $TRASH/PATH with the test's ports.
 # NFS-Ganesha's VFS FSAL cannot set a symlink's own times, so trees are
 # compared with NFS_CMP (--ignore=link-mtime).
@@ -14,6 +15,7 @@ nfs_setup() {
 	EXPORT {
 		Export_Id = 1; Path = "$TRASH/export"; Pseudo = "/export";
 		Protocols = 3; Access_Type = RW; Squash = No_Root_Squash; SecType = sys;
+		${NFS_EXPORT_EXTRA:-}
 		FSAL { Name = VFS; }
 	}
 	EXPORT {
