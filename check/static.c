@@ -23,6 +23,7 @@
 #include "model/model.h"
 #include "plan/plan.h"
 #include "redirect/redirect.h"
+#include "remote/apply.h"
 #include "util/conf.h"
 #include "util/strmap.h"
 #include "util/banned.h"
@@ -371,7 +372,7 @@ static void check_exports_of(const struct plan *p, const struct check_opts *o, c
 	struct err e = ERR_INIT;
 	int rc;
 
-	/* apply writes exports_file on this machine, whatever the dest: it is read here */
+	/* read where apply writes it: this machine, or the server's control host over ssh */
 	if (!cs || !cs->exports_file) {
 		check_note(r, "exports of %s not checked: no exports_file configured", server);
 		goto cleanup;
@@ -413,7 +414,7 @@ static void check_exports_of(const struct plan *p, const struct check_opts *o, c
 	err_clear(&e);
 	/* the real file */
 	strbuf_reset(&buf);
-	if (read_file(cs->exports_file, &buf, &e) < 0) {
+	if (server_read_file(cs, cs->exports_file, &buf, NULL, &e) < 0) {
 		for (size_t i = 0; i < p->nexports; i++)
 			if (!strcmp(p->exports[i].server, server))
 				for (size_t c = 0; c < p->exports[i].clients.nr; c++)

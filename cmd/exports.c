@@ -41,9 +41,12 @@ static const char desc[] =
 	"--apply writes the server's exports_file (from the configuration) atomically,\n"
 	"keeps the previous one as FILE.extnfs-bak and reloads the server (reload =\n"
 	"exportfs: 'exportfs -ra'; sighup: SIGHUP to the pid in pidfile); when the\n"
-	"reload fails the previous file is put back. Unchanged exports are neither\n"
-	"written nor reloaded; --apply covers every node (no NODERANGE: the file is\n"
-	"the server's whole state). --dry-run says what --apply would do.";
+	"reload fails the previous file is put back. A server with 'control =\n"
+	"ssh://[user@]host[:port]/' (or an ssh:// dest) has all of this done on that\n"
+	"host over ssh (its 'ssh =' command; plain sh, cat, mv, kill or exportfs\n"
+	"there, no extnfs needed). Unchanged exports are neither written nor\n"
+	"reloaded; --apply covers every node (no NODERANGE: the file is the server's\n"
+	"whole state). --dry-run says what --apply would do.";
 
 /* The one server of the plan, or NULL (none, or more than one: *count says). */
 static const char *only_server(const struct plan *p, int *count)

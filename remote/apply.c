@@ -15,6 +15,7 @@
 #include "model/import.h"
 #include "plan/plan.h"
 #include "remote/apply.h"
+#include "remote/rsyncdest.h"
 #include "sync/nfs.h"
 #include "sync/nfsurl.h"
 #include "sync/ops.h"
@@ -291,11 +292,117 @@ void statelite_report_release(struct statelite_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+const char *server_control(const struct conf_server *cs)
+{
+	if (cs->control)
+		return cs->control;
+	return cs->dest && starts_with(cs->dest, "ssh://") ? cs->dest : NULL;
+}
+
+/*
+ * Runs script on the server's control host (server_control) with args
+ * ($1...); in on its stdin, out gets its stdout. 0, or -1 with e set.
+ */
+static int control_sh(const struct conf_server *cs, const char *what, const char *script,
+		      const char *const *args, const struct strbuf *in, struct strbuf *out,
+		      struct err *e)
+{
+	struct sshdest d;
+	int rc;
+
+	if (sshdest_parse(server_control(cs), cs->ssh, &d, e) < 0)
+		return -1;
+	rc = sshdest_sh(&d, what, script, args, in, out, e);
+	sshdest_release(&d);
+	return rc;
+}
+
+int server_read_file(const struct conf_server *cs, const char *path, struct strbuf *out,
+		     bool *exists, struct err *e)
+{
+	const char *args[] = { path, NULL };
+	struct strbuf buf = STRBUF_INIT;
+	char *what;
+	int rc;
+
+	if (!server_control(cs)) {
+		if (exists && !(*exists = access(path, F_OK) == 0))
+			return 0;
+		return read_file(path, out, e);
+	}
+	what = xstrfmt("reading '%s' on %s", path, cs->name);
+	rc = control_sh(cs, what,
+			"if [ -e \"$1\" ]; then printf y && cat -- \"$1\"; else printf n; fi", args,
+			NULL, &buf, e);
+	free(what);
+	if (!rc && !buf.len)
+		rc = err_set(e, "reading '%s' on %s: no answer", path, cs->name);
+	if (!rc && buf.buf[0] != 'y' && !exists)
+		rc = err_set(e, "cannot read '%s' on %s: %s", path, cs->name, strerror(ENOENT));
+	if (!rc) {
+		if (exists)
+			*exists = buf.buf[0] == 'y';
+		strbuf_add(out, buf.buf + 1, buf.len - 1);
+	}
+	strbuf_release(&buf);
+	return rc;
+}
+
+/* Writes content as path on the server: a temporary file renamed into place. */
+static int server_write_file(const struct conf_server *cs, const char *path,
+			     const struct strbuf *content, struct err *e)
+{
+	const char *args[] = { path, NULL };
+	char *what;
+	int rc;
+
+	if (!server_control(cs))
+		return write_file_atomic(path, content, e);
+	what = xstrfmt("writing '%s' on %s", path, cs->name);
+	rc = control_sh(cs, what,
+			"t=\"$1.extnfs-tmp.$$\"; cat >\"$t\" && mv -f -- \"$t\" \"$1\" || "
+			"{ rm -f -- \"$t\"; exit 1; }",
+			args, content, NULL, e);
+	free(what);
+	return rc;
+}
+
+static void server_remove_file(const struct conf_server *cs, const char *path)
+{
+	const char *args[] = { path, NULL };
+	struct err ignore = ERR_INIT;
+
+	if (!server_control(cs))
+		unlink(path);
+	else
+		control_sh(cs, "rm", "rm -f -- \"$1\"", args, NULL, NULL, &ignore);
+	err_release(&ignore);
+}
+
+/* Reloads a server reached over ssh: the same commands, run there. */
+static int reload_remote(const struct conf_server *cs, struct err *e)
+{
+	const char *args[] = { cs->pidfile, NULL };
+	char *what;
+	int rc;
+
+	if (!strcmp(cs->reload, "exportfs"))
+		return control_sh(cs, "'exportfs -ra'", "exportfs -ra", NULL, NULL, NULL, e);
+	if (!cs->pidfile)
+		return err_set(e, "[server %s] reload = sighup needs pidfile", cs->name);
+	what = xstrfmt("signalling the NFS server (pid from '%s')", cs->pidfile);
+	rc = control_sh(cs, what, "p=$(cat -- \"$1\") && kill -HUP \"$p\"", args, NULL, NULL, e);
+	free(what);
+	return rc;
+}
+
 /* Reloads the server as its configuration says. 0, or -1 with e set. */
 int reload_server(const struct conf_server *cs, struct err *e)
 {
 	if (!strcmp(cs->reload, "none"))
 		return 0;
+	if (server_control(cs) && strcmp(cs->reload, "dbus"))
+		return reload_remote(cs, e);
 	if (!strcmp(cs->reload, "sighup")) {
 		struct strbuf pid = STRBUF_INIT;
 		unsigned long n = 0;
@@ -345,10 +452,10 @@ int apply_exports_file(const struct conf_server *cs, const struct strbuf *out, b
 {
 	struct strbuf old = STRBUF_INIT, bak = STRBUF_INIT;
 	struct err ignore = ERR_INIT;
-	bool had = access(cs->exports_file, F_OK) == 0;
+	bool had = false;
 	int rc = -1;
 
-	if (had && read_file(cs->exports_file, &old, e) < 0)
+	if (server_read_file(cs, cs->exports_file, &old, &had, e) < 0)
 		goto cleanup;
 	if (had && old.len == out->len && !memcmp(old.buf, out->buf, out->len)) {
 		rc = 0;
@@ -359,16 +466,16 @@ int apply_exports_file(const struct conf_server *cs, const struct strbuf *out, b
 		goto cleanup;
 	}
 	strbuf_addf(&bak, "%s.extnfs-bak", cs->exports_file);
-	if (had && write_file_atomic(bak.buf, &old, e) < 0)
+	if (had && server_write_file(cs, bak.buf, &old, e) < 0)
 		goto cleanup;
-	if (write_file_atomic(cs->exports_file, out, e) < 0)
+	if (server_write_file(cs, cs->exports_file, out, e) < 0)
 		goto cleanup;
 	if (reload_server(cs, e) < 0) {
 		/* put the previous exports back and reload them, so the server is as it was */
 		if (had)
-			write_file_atomic(cs->exports_file, &old, &ignore);
+			server_write_file(cs, cs->exports_file, &old, &ignore);
 		else
-			unlink(cs->exports_file);
+			server_remove_file(cs, cs->exports_file);
 		reload_server(cs, &ignore);
 		err_prefix(e, "reload of '%s' failed, previous exports restored", cs->name);
 		goto cleanup;

@@ -47,7 +47,21 @@ void statelite_report_release(struct statelite_report *r);
 
 struct conf_server;
 
-/* Reloads the server as its configuration says (exportfs -ra, SIGHUP). 0 or -1. */
+/*
+ * Where the server's exports_file lives and its reload runs: NULL for this
+ * machine, else an ssh:// URL ([server] control, or an ssh:// dest).
+ */
+const char *server_control(const struct conf_server *cs);
+/*
+ * Reads path on the server (this machine or over ssh). A missing file is
+ * *exists false (exists NULL: an error). 0 or -1.
+ */
+int server_read_file(const struct conf_server *cs, const char *path, struct strbuf *out,
+		     bool *exists, struct err *e);
+/*
+ * Reloads the server as its configuration says (exportfs -ra, SIGHUP to
+ * the pid in pidfile), on the control host when it has one. 0 or -1.
+ */
 int reload_server(const struct conf_server *cs, struct err *e);
 /*
  * Installs out as the server's exports_file (atomically, the previous one

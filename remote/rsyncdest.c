@@ -149,74 +149,151 @@ static void failure(int status, FILE *errf, const char *what, const char *host, 
 	strbuf_release(&why);
 }
 
+int sshdest_parse(const char *url, const char *ssh, struct sshdest *d, struct err *e)
+{
+	struct strbuf remote = STRBUF_INIT;
+	char *port = NULL;
+	size_t hl;
+
+	memset(d, 0, sizeof(*d));
+	strvec_init(&d->argv);
+	if (split_url(url, &remote, &port, e) < 0) {
+		strbuf_release(&remote);
+		return -1;
+	}
+	hl = strcspn(remote.buf, ":");
+	d->host = xstrndup(remote.buf, hl);
+	d->path = xstrdup(remote.buf + hl + 1);
+	strvec_split(&d->argv, ssh ? ssh : "ssh", ' ', 1);
+	strvec_push(&d->argv, "-o");
+	strvec_push(&d->argv, "BatchMode=yes");
+	if (port) {
+		strvec_push(&d->argv, "-p");
+		strvec_push(&d->argv, port);
+	}
+	free(port);
+	strbuf_release(&remote);
+	return 0;
+}
+
+void sshdest_release(struct sshdest *d)
+{
+	strvec_clear(&d->argv);
+	free(d->host);
+	free(d->path);
+	memset(d, 0, sizeof(*d));
+}
+
+int sshdest_sh(const struct sshdest *d, const char *what, const char *script,
+	       const char *const *args, const struct strbuf *in, struct strbuf *out, struct err *e)
+{
+	struct strvec av = STRVEC_INIT;
+	struct strbuf cmd = STRBUF_INIT;
+	FILE *inf = NULL, *outf = NULL, *errf = NULL;
+	int rc = -1, status;
+	pid_t pid;
+
+	inf = tmpfile();
+	outf = tmpfile();
+	errf = tmpfile();
+	if (!inf || !outf || !errf ||
+	    (in && in->len && (fwrite(in->buf, 1, in->len, inf) != in->len || fflush(inf)))) {
+		err_set(e, "cannot run ssh: %s", strerror(errno));
+		goto out;
+	}
+	rewind(inf);
+	for (size_t i = 0; i < d->argv.nr; i++)
+		strvec_push(&av, d->argv.v[i]);
+	strvec_push(&av, d->host);
+	/* one command line for the remote shell: sh -c SCRIPT extnfs ARGS... */
+	strbuf_addstr(&cmd, "sh -c ");
+	sq_quote(&cmd, script);
+	strbuf_addstr(&cmd, " extnfs");
+	for (size_t i = 0; args && args[i]; i++) {
+		strbuf_addch(&cmd, ' ');
+		sq_quote(&cmd, args[i]);
+	}
+	strvec_push(&av, cmd.buf);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		err_set(e, "cannot run ssh: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		dup2(fileno(inf), 0);
+		dup2(fileno(outf), 1);
+		dup2(fileno(errf), 2);
+		execvp(av.v[0], av.v);
+		fprintf(stderr, "cannot run %s: %s\n", av.v[0], strerror(errno));
+		_exit(127);
+	}
+	status = wait_for(pid);
+	if (out) {
+		char buf[8192];
+		size_t n;
+		rewind(outf);
+		while ((n = fread(buf, 1, sizeof(buf), outf)) > 0)
+			strbuf_add(out, buf, n);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		rc = 0;
+	else
+		failure(status, errf, what, d->host, e);
+out:
+	if (inf)
+		fclose(inf);
+	if (outf)
+		fclose(outf);
+	if (errf)
+		fclose(errf);
+	strvec_clear(&av);
+	strbuf_release(&cmd);
+	return rc;
+}
+
 /*
  * Makes the parents of the job's directory on the server with mkdir -p:
  * jobs of several SNs make the same ones at the same time, which rsync's
  * --mkpath does not survive. 0, or -1 with e set.
  */
-static int make_parents(const char *sh, const char *host, const char *path, struct err *e)
+static int make_parents(const struct sshdest *d, struct err *e)
 {
-	struct strvec av = STRVEC_INIT;
-	struct strbuf cmd = STRBUF_INIT, up = STRBUF_INIT;
-	FILE *errf = NULL;
-	size_t n = strlen(path);
-	int rc = -1, status;
-	pid_t pid;
+	struct strbuf up = STRBUF_INIT, what = STRBUF_INIT;
+	size_t n = strlen(d->path);
+	int rc = 0;
 
-	while (n > 1 && path[n - 1] == '/')
+	while (n > 1 && d->path[n - 1] == '/')
 		n--;
-	while (n > 0 && path[n - 1] != '/')
+	while (n > 0 && d->path[n - 1] != '/')
 		n--;
-	while (n > 1 && path[n - 1] == '/')
+	while (n > 1 && d->path[n - 1] == '/')
 		n--;
-	if (n <= 1)
-		return 0; /* the parent is / */
-	strbuf_add(&up, path, n);
-	errf = tmpfile();
-	if (!errf) {
-		err_set(e, "cannot run ssh: %s", strerror(errno));
-		goto out;
+	if (n > 1) { /* else the parent is / */
+		const char *args[] = { NULL, NULL };
+		strbuf_add(&up, d->path, n);
+		args[0] = up.buf;
+		strbuf_addf(&what, "making '%s' on %s", up.buf, d->host);
+		rc = sshdest_sh(d, what.buf, "mkdir -p -- \"$1\"", args, NULL, NULL, e);
 	}
-	strvec_split(&av, sh, ' ', 1);
-	strvec_push(&av, host);
-	strbuf_addstr(&cmd, "mkdir -p -- ");
-	sq_quote(&cmd, up.buf);
-	strvec_push(&av, cmd.buf);
-	pid = start(&av, -1, errf, e);
-	if (pid < 0)
-		goto out;
-	status = wait_for(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		rc = 0;
-		goto out;
-	}
-	strbuf_reset(&cmd);
-	strbuf_addf(&cmd, "making '%s' on %s", up.buf, host);
-	failure(status, errf, cmd.buf, host, e);
-out:
-	if (errf)
-		fclose(errf);
-	strvec_clear(&av);
-	strbuf_release(&cmd);
 	strbuf_release(&up);
+	strbuf_release(&what);
 	return rc;
 }
 
 int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st, struct err *e)
 {
 	struct strvec av = STRVEC_INIT;
-	struct strbuf remote = STRBUF_INIT, sh = STRBUF_INIT, what = STRBUF_INIT, line = STRBUF_INIT;
-	char *port = NULL, *host = NULL;
+	struct strbuf sh = STRBUF_INIT, what = STRBUF_INIT, line = STRBUF_INIT;
+	struct sshdest d;
 	FILE *errf = NULL, *out = NULL;
 	int fd[2] = { -1, -1 }, status, c, rc = -1;
 	pid_t pid;
 
-	if (split_url(j->dest, &remote, &port, e) < 0)
-		goto out;
-	host = xstrndup(remote.buf, strcspn(remote.buf, ":"));
-	strbuf_addf(&sh, "%s -o BatchMode=yes", j->ssh ? j->ssh : "ssh");
-	if (port)
-		strbuf_addf(&sh, " -p %s", port);
+	if (sshdest_parse(j->dest, j->ssh, &d, e) < 0)
+		return -1;
+	for (size_t k = 0; k < d.argv.nr; k++)
+		strbuf_addf(&sh, "%s%s", k ? " " : "", d.argv.v[k]);
 	strvec_push(&av, "rsync");
 	strvec_push(&av, "-aHS");
 	strvec_push(&av, "--numeric-ids");
@@ -241,9 +318,9 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 	if (j->include.nr)
 		strvec_push(&av, "--exclude=*");
 	strvec_pushf(&av, "%s%s", j->src, ends_with(j->src, "/") ? "" : "/");
-	strvec_push(&av, remote.buf);
+	strvec_pushf(&av, "%s:%s", d.host, d.path);
 
-	if (!dry_run && make_parents(sh.buf, host, remote.buf + strlen(host) + 1, e) < 0)
+	if (!dry_run && make_parents(&d, e) < 0)
 		goto out;
 	errf = tmpfile();
 	if (!errf || pipe(fd) < 0) {
@@ -275,7 +352,7 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 		goto out;
 	}
 	strbuf_addf(&what, "rsync to '%s'", j->dest);
-	failure(status, errf, what.buf, host, e);
+	failure(status, errf, what.buf, d.host, e);
 	/* rsync stops deleting at --max-delete and exits 25 */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 25)
 		e->code = EXIT_DELETE_LIMIT;
@@ -288,10 +365,8 @@ out:
 		close(fd[1]);
 	if (errf)
 		fclose(errf);
-	free(port);
-	free(host);
+	sshdest_release(&d);
 	strvec_clear(&av);
-	strbuf_release(&remote);
 	strbuf_release(&sh);
 	strbuf_release(&what);
 	strbuf_release(&line);

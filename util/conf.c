@@ -160,7 +160,14 @@ static int handler(void *user, const char *section, const char *key, const char 
 			set(&s->admin, value);
 		else if (!strcmp(key, "ssh"))
 			set(&s->ssh, value);
-		else if (!strcmp(key, "probe_url")) {
+		else if (!strcmp(key, "control")) {
+			if (!starts_with(value, "ssh://") || !value[6] || value[6] == '/' ||
+			    !strchr(value + 6, '/')) {
+				strbuf_addf(&ps->msg, "control is ssh://[user@]host[:port]/, not '%s'", value);
+				goto out;
+			}
+			set(&s->control, value);
+		} else if (!strcmp(key, "probe_url")) {
 			if (!starts_with(value, "nfs://")) {
 				strbuf_addf(&ps->msg, "probe_url is an nfs:// URL, not '%s'", value);
 				goto out;
@@ -207,22 +214,33 @@ out:
 struct reader {
 	FILE *f;
 	struct parse_state *ps;
+	int too_long; /* inih's line limit, when a line is longer: reading stopped there */
 };
 
 static char *read_line(char *str, int num, void *stream)
 {
 	struct reader *r = stream;
 	char *s = fgets(str, num, r->f);
+	size_t n = s ? strlen(s) : 0;
 
-	if (s)
-		r->ps->lineno++;
+	if (!s)
+		return NULL;
+	r->ps->lineno++;
+	/* inih would take the rest of a long line for the next line */
+	if (n && s[n - 1] != '\n' && !feof(r->f)) {
+		int c = getc(r->f);
+		if (c != EOF) {
+			r->too_long = num - 2;
+			return NULL;
+		}
+	}
 	return s;
 }
 
 int conf_load(struct conf *c, const char *path, bool must_exist, struct err *e)
 {
 	struct parse_state ps = { c, STRBUF_INIT, 0 };
-	struct reader r = { NULL, &ps };
+	struct reader r = { NULL, &ps, 0 };
 	int line, rc = -1;
 
 	r.f = fopen(path, "r");
@@ -233,6 +251,11 @@ int conf_load(struct conf *c, const char *path, bool must_exist, struct err *e)
 	}
 	set(&c->path, path);
 	line = ini_parse_stream(read_line, &r, handler, &ps);
+	if (!line && r.too_long) {
+		err_set(e, "cannot read '%s' line %d: longer than %d characters, the most a line may have",
+			path, ps.lineno, r.too_long);
+		goto cleanup;
+	}
 	if (line > 0) {
 		if (!ps.msg.len)
 			strbuf_addstr(&ps.msg, "syntax error");
@@ -277,6 +300,7 @@ void conf_release(struct conf *c)
 		free(c->servers[i].admin);
 		free(c->servers[i].probe_url);
 		free(c->servers[i].ssh);
+		free(c->servers[i].control);
 		free(c->servers[i].root);
 	}
 	for (size_t i = 0; i < c->nimages; i++) {

@@ -35,6 +35,7 @@ struct conf_server {
 	char *admin;        /* hosts given rw and root on every export (comma list) */
 	char *probe_url;    /* check --probe: nfs://ADDRESS/?OPTIONS (default nfs://<hosts.ip>/) */
 	char *ssh;          /* dest ssh://: the ssh command, words split at blanks (default ssh) */
+	char *control;      /* ssh://[user@]host[:port]/ where exports_file is and the reload runs */
 	char *root;         /* dest without trailing '/', when dest is a local path */
 	unsigned line;
 };
