@@ -19,11 +19,11 @@
 static const char usage_line[] = "extnfs statelite --prepare [NODERANGE] [--dry-run]";
 static const char desc[] =
 	"Creates the plan's statelite directories on each external server, through\n"
-	"its dest (a local path where the server's / lives, or nfs://; ssh:// is not\n"
-	"supported): <statemnt>/<node> and the persistent litefile directories\n"
-	"under it (mode 0755, root), and the litetree directories. A directory\n"
-	"that exists is left as it is, owner, mode and contents included; a\n"
-	"non-directory in the way is an error.\n"
+	"its dest (a local path where the server's / lives, nfs://, or ssh://: one ssh\n"
+	"session per server running plain sh there): <statemnt>/<node> and the\n"
+	"persistent litefile directories under it (mode 0755, root), and the\n"
+	"litetree directories. A directory that exists is left as it is, owner,\n"
+	"mode and contents included; a non-directory in the way is an error.\n"
 	"Parents are created as needed; no symbolic link is followed.";
 
 int cmd_statelite(int argc, char **argv, struct cmd_ctx *ctx)

@@ -169,10 +169,6 @@ static int make_dir(const struct conf *c, const struct plan_dir *pd, bool dry, s
 
 	if (!spec)
 		goto out;
-	if (starts_with(spec, "ssh://")) {
-		err_set(e, "statelite over ssh:// is not supported");
-		goto out;
-	}
 	strvec_split(&comps, pd->path, '/', 1);
 	for (k = 0; k < comps.nr; k++)
 		if (!strcmp(comps.v[k], ".") || !strcmp(comps.v[k], "..")) {
@@ -247,6 +243,96 @@ out:
 	return rc;
 }
 
+/*
+ * The statelite directories of an ssh:// server, made in one ssh session:
+ * stdin has "MODE UID GID PATH" lines, stdout one line each: created,
+ * existed, "inway NAME" or "failed MESSAGE". The same rules as make_dir:
+ * each component checked before it is entered (a symbolic link or a file
+ * is in the way), missing parents 0755, the directory itself with its
+ * mode and owner, an existing one not touched. $1 = 1: a dry run.
+ */
+static const char statelite_sh[] =
+	"dry=$1; set -f\n"
+	"while IFS=' ' read -r mode uid gid path; do\n"
+	"  cur=; st=existed; out=\n"
+	"  IFS=/; set -- $path; IFS=' '; n=$#; i=0\n"
+	"  for c do\n"
+	"    i=$((i + 1)); [ -n \"$c\" ] || continue; cur=$cur/$c\n"
+	"    if [ -L \"$cur\" ] || { [ -e \"$cur\" ] && [ ! -d \"$cur\" ]; }; then out=\"inway $c\"; break; fi\n"
+	"    [ -d \"$cur\" ] && continue\n"
+	"    st=created; [ \"$dry\" = 1 ] && break\n"
+	"    if [ $i = $n ]; then\n"
+	"      e=$(mkdir -- \"$cur\" 2>&1 && chown \"$uid:$gid\" -- \"$cur\" 2>&1 && chmod \"$mode\" -- \"$cur\" 2>&1)\n"
+	"    else e=$(mkdir -m 0755 -- \"$cur\" 2>&1); fi || { out=\"failed $e\"; break; }\n"
+	"  done\n"
+	"  echo \"${out:-$st}\"\n"
+	"done\n";
+
+/* The dirs of server (an ssh:// dest) into r; one ssh session. */
+static void statelite_ssh(const struct plan *p, const struct conf *c, const char *server,
+			  bool dry, struct statelite_report *r)
+{
+	const struct conf_server *cs = conf_server(c, server);
+	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
+	struct strvec sent = STRVEC_INIT, lines = STRVEC_INIT;
+	struct err e = ERR_INIT;
+	struct sshdest d;
+	const char *args[] = { dry ? "1" : "0", NULL };
+	size_t k = 0;
+	bool ok = sshdest_parse(cs->dest, cs->ssh, &d, &e) == 0;
+	char *what = xstrfmt("making the statelite directories on %s", server);
+
+	const char *base = ok ? d.path : "/";
+
+	for (size_t i = 0; i < p->ndirs; i++) {
+		const struct plan_dir *pd = &p->dirs[i];
+		if (strcmp(pd->server, server))
+			continue;
+		if (strchr(pd->path, '\n') || strstr(pd->path, "/../") || strstr(pd->path, "/./") ||
+		    ends_with(pd->path, "/..") || ends_with(pd->path, "/.")) {
+			strvec_pushf(&r->lines, "failed: %s %s: refusing the path: it has '.', '..' or a newline in it",
+				     server, pd->path);
+			r->failed++;
+			continue;
+		}
+		strbuf_addf(&in, "%o %lu %lu %.*s%s\n", pd->mode, (unsigned long)pd->uid,
+			    (unsigned long)pd->gid, (int)(strlen(base) - 1), base, pd->path);
+		strvec_pushf(&sent, "%zu", i);
+	}
+	if (ok && sent.nr && sshdest_sh(&d, what, statelite_sh, args, &in, &out, &e) < 0)
+		ok = false;
+	strvec_split(&lines, out.buf, '\n', 1);
+	for (size_t j = 0; j < sent.nr; j++) {
+		const struct plan_dir *pd = &p->dirs[strtoul(sent.v[j], NULL, 10)];
+		const char *l = ok && k < lines.nr ? lines.v[k++] : NULL;
+		if (l && !strcmp(l, "existed")) {
+			r->existed++;
+		} else if (l && !strcmp(l, "created")) {
+			strvec_pushf(&r->lines, "%s %s:%s (%s, %s)", dry ? "would create" : "created",
+				     server, pd->path, pd->kind, pd->node);
+			r->created++;
+		} else {
+			if (l && starts_with(l, "inway "))
+				strvec_pushf(&r->lines,
+					     "failed: %s %s: cannot create '%s': '%s' is in the way: not a "
+					     "directory (or a symbolic link)",
+					     server, pd->path, pd->path, l + 6);
+			else
+				strvec_pushf(&r->lines, "failed: %s %s: %s", server, pd->path,
+					     l ? (starts_with(l, "failed ") ? l + 7 : l)
+					       : e.msg.len ? e.msg.buf : "no answer");
+			r->failed++;
+		}
+	}
+	free(what);
+	sshdest_release(&d);
+	strbuf_release(&in);
+	strbuf_release(&out);
+	strvec_clear(&sent);
+	strvec_clear(&lines);
+	err_release(&e);
+}
+
 int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 		      struct statelite_report *r, struct err *e)
 {
@@ -257,9 +343,19 @@ int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 	strvec_init(&r->lines);
 	for (size_t i = 0; i < p->ndirs; i++) {
 		const struct plan_dir *d = &p->dirs[i];
+		const struct conf_server *cs = conf_server(c, d->server);
 		struct err fe = ERR_INIT;
 		int k = strvec_find(&down, d->server), rc;
 
+		/* an ssh:// server gets all of its directories at once, at its first */
+		if (cs && cs->dest && starts_with(cs->dest, "ssh://")) {
+			if (k < 0) {
+				statelite_ssh(p, c, d->server, dry_run, r);
+				strvec_push(&down, d->server);
+				strvec_push(&why, "");
+			}
+			continue;
+		}
 		if (k >= 0)
 			rc = err_set(&fe, "%s", why.v[k]);
 		else

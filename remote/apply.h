@@ -37,7 +37,8 @@ struct statelite_report {
 
 /*
  * Creates the plan's statelite directories on their servers through the
- * destination backends (a local dest or nfs://; never following a
+ * destination backends (a local dest, nfs://, or one ssh session per
+ * ssh:// server; never following a
  * symlink; existing directories are not touched). 0, or -1 when the
  * report cannot be made.
  */

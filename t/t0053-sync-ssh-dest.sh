@@ -5,7 +5,8 @@
 # exactly, a second sync changes nothing, a change travels, the SNs'
 # .client_data jobs leave each other's files and the directory's times
 # alone, an emptied source is skipped, an unreachable server fails each
-# job with ssh's reason.
+# job with ssh's reason. statelite --prepare over ssh:// makes what a local
+# dest gets, in one ssh session per server.
 . "$(dirname "$0")/test-lib.sh"
 . "$TEST_DIRECTORY/lib-cluster.sh"
 . "$TEST_DIRECTORY/lib-tree.sh"
@@ -152,12 +153,53 @@ test_expect_success SSHD 'an unreachable server fails each job with ssh'"'"'s re
 	test_cmp before after
 '
 
-test_expect_success SSHD 'statelite --prepare over ssh:// says it is not supported' '
-	test_expect_code 7 extnfs --config extnfs.conf statelite --prepare >out 2>err &&
-	echo "0 directories created, 0 existed, 21 failed" >want &&
-	test_cmp want out &&
-	grep "^extnfs statelite: extnfs1 /stateliteroot/cn003: statelite over ssh:// is not supported$" err &&
-	test $(grep -c ": statelite over ssh:// is not supported$" err) = 21
+# statelite_state DIR: the statelite trees under DIR with mode and owner
+statelite_state() {
+	(cd "$1" && find stateliteroot statelite -exec stat -c "%n %F %a %u %g" {} + | sort)
+}
+
+test_expect_success SSHD 'statelite --prepare --dry-run over ssh:// says what it would make, makes nothing' '
+	conf $SSHD_PORT >extnfs.conf &&
+	extnfs --config extnfs.conf statelite --prepare --dry-run >out 2>err &&
+	grep "^21 directories would be created, 0 existed, 0 failed$" out &&
+	test ! -e ext/stateliteroot && test ! -e ext/statelite
+'
+
+test_expect_success SSHD 'statelite --prepare over ssh:// makes what a local dest gets, in one ssh session' '
+	printf "[server extnfs1]\ndest = %s/ref\n" "$TRASH" >ref.conf && mkdir ref &&
+	extnfs --config ref.conf statelite --prepare >ref.out &&
+	grep "^21 directories created, 0 existed, 0 failed$" ref.out &&
+	extnfs --config extnfs.conf statelite --prepare >out 2>err &&
+	grep "^21 directories created, 0 existed, 0 failed$" out &&
+	statelite_state ref >want &&
+	test $(wc -l <want) -ge 21 &&
+	statelite_state ext >got &&
+	test_cmp want got
+'
+
+test_expect_success SSHD 'a second --prepare over ssh:// finds them all and touches nothing' '
+	find ext/stateliteroot ext/statelite -exec stat -c "%n %y %z" {} + | sort >before &&
+	extnfs --config extnfs.conf statelite --prepare >out 2>err &&
+	grep "^0 directories created, 21 existed, 0 failed$" out &&
+	find ext/stateliteroot ext/statelite -exec stat -c "%n %y %z" {} + | sort >after &&
+	test_cmp before after
+'
+
+test_expect_success SSHD 'over ssh://, a symlink in the way is refused and its target untouched' '
+	rm -rf ext/stateliteroot/cn007 && mkdir victim &&
+	ln -s "$TRASH/victim" ext/stateliteroot/cn007 &&
+	test_expect_code 1 extnfs --config extnfs.conf statelite --prepare >out 2>err &&
+	grep "^0 directories created, 17 existed, 4 failed$" out &&
+	grep -x "extnfs statelite: extnfs1 /stateliteroot/cn007: cannot create '"'"'/stateliteroot/cn007'"'"': '"'"'cn007'"'"' is in the way: not a directory (or a symbolic link)" err &&
+	test $(grep -c "^extnfs statelite: extnfs1 /stateliteroot/cn007.*is in the way" err) = 4 &&
+	test -z "$(ls victim)"
+'
+
+test_expect_success SSHD 'over ssh://, an unreachable server fails each directory with ssh'"'"'s reason' '
+	conf $SSHD_CLOSED_PORT >closed.conf &&
+	test_expect_code 7 extnfs --config closed.conf statelite --prepare >out 2>err &&
+	grep "^0 directories created, 0 existed, 21 failed$" out &&
+	test $(grep -c "^extnfs statelite: extnfs1 /[^ ]*: cannot reach 127.0.0.1 over ssh: ssh: connect to host 127.0.0.1 port $SSHD_CLOSED_PORT: Connection refused$" err) = 21
 '
 
 test_done
