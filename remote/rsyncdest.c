@@ -1,5 +1,6 @@
 /* rsyncdest.c: see rsyncdest.h. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,32 +282,65 @@ static int make_parents(const struct sshdest *d, struct err *e)
 	return rc;
 }
 
-int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st, struct err *e)
+/* What rsync's --stats says about deletions: the guard's numbers. */
+struct rsync_counts {
+	uint64_t files, created, deleted;
+};
+
+/* The number after "LABEL: " in a --stats line (rsync writes 1,234). */
+static bool stat_number(const char *line, const char *label, uint64_t *n)
+{
+	const char *p;
+
+	if (!starts_with(line, label) || line[strlen(label)] != ':')
+		return false;
+	*n = 0;
+	for (p = line + strlen(label) + 1; *p == ' '; p++)
+		;
+	for (; (*p >= '0' && *p <= '9') || *p == ','; p++)
+		if (*p != ',')
+			*n = *n * 10 + (uint64_t)(*p - '0');
+	return true;
+}
+
+static void count_line(const char *l, struct sync_stats *st, struct rsync_counts *rc)
+{
+	if (stat_number(l, "Number of files", &rc->files) ||
+	    stat_number(l, "Number of created files", &rc->created) ||
+	    stat_number(l, "Number of deleted files", &rc->deleted))
+		return;
+	count_item(l, st);
+}
+
+/*
+ * One rsync run for j into d (dry: --dry-run; limit >= 0: --max-delete),
+ * its itemized changes counted into st and its --stats into counts.
+ */
+static int run_rsync(const struct agent_job *j, const struct sshdest *d, bool dry, int64_t limit,
+		     struct sync_stats *st, struct rsync_counts *counts, struct err *e)
 {
 	struct strvec av = STRVEC_INIT;
 	struct strbuf sh = STRBUF_INIT, what = STRBUF_INIT, line = STRBUF_INIT;
-	struct sshdest d;
 	FILE *errf = NULL, *out = NULL;
 	int fd[2] = { -1, -1 }, status, c, rc = -1;
 	pid_t pid;
 
-	if (sshdest_parse(j->dest, j->ssh, &d, e) < 0)
-		return -1;
-	for (size_t k = 0; k < d.argv.nr; k++)
-		strbuf_addf(&sh, "%s%s", k ? " " : "", d.argv.v[k]);
+	for (size_t k = 0; k < d->argv.nr; k++)
+		strbuf_addf(&sh, "%s%s", k ? " " : "", d->argv.v[k]);
 	strvec_push(&av, "rsync");
 	strvec_push(&av, "-aHS");
 	strvec_push(&av, "--numeric-ids");
 	strvec_push(&av, "--itemize-changes");
+	strvec_push(&av, "--stats");
 	if (j->del)
 		strvec_push(&av, "--delete");
-	if (dry_run)
+	if (dry)
 		strvec_push(&av, "--dry-run");
 	/* a directory shared with other jobs: its times are not this job's */
 	if (j->keep_root)
 		strvec_push(&av, "--omit-dir-times");
-	if (!j->force && j->max_delete >= 0)
-		strvec_pushf(&av, "--max-delete=%lld", (long long)j->max_delete);
+	if (limit >= 0)
+		strvec_pushf(&av, "--max-delete=%lld", (long long)limit);
 	strvec_push(&av, "-e");
 	strvec_push(&av, sh.buf);
 	/* the job's scope, as job_filter() gives it to the engine */
@@ -318,10 +352,8 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 	if (j->include.nr)
 		strvec_push(&av, "--exclude=*");
 	strvec_pushf(&av, "%s%s", j->src, ends_with(j->src, "/") ? "" : "/");
-	strvec_pushf(&av, "%s:%s", d.host, d.path);
+	strvec_pushf(&av, "%s:%s", d->host, d->path);
 
-	if (!dry_run && make_parents(&d, e) < 0)
-		goto out;
 	errf = tmpfile();
 	if (!errf || pipe(fd) < 0) {
 		err_set(e, "cannot run rsync: %s", strerror(errno));
@@ -340,11 +372,11 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 				strbuf_addch(&line, (char)c);
 				continue;
 			}
-			count_item(line.buf, st);
+			count_line(line.buf, st, counts);
 			strbuf_reset(&line);
 		}
 		if (line.len)
-			count_item(line.buf, st);
+			count_line(line.buf, st, counts);
 	}
 	status = wait_for(pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -352,7 +384,7 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 		goto out;
 	}
 	strbuf_addf(&what, "rsync to '%s'", j->dest);
-	failure(status, errf, what.buf, d.host, e);
+	failure(status, errf, what.buf, d->host, e);
 	/* rsync stops deleting at --max-delete and exits 25 */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 25)
 		e->code = EXIT_DELETE_LIMIT;
@@ -365,10 +397,52 @@ out:
 		close(fd[1]);
 	if (errf)
 		fclose(errf);
-	sshdest_release(&d);
 	strvec_clear(&av);
 	strbuf_release(&sh);
 	strbuf_release(&what);
 	strbuf_release(&line);
+	return rc;
+}
+
+int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st, struct err *e)
+{
+	struct rsync_counts counts = { 0, 0, 0 };
+	struct sshdest d;
+	int64_t limit = -1;
+	int rc = -1;
+
+	if (sshdest_parse(j->dest, j->ssh, &d, e) < 0)
+		return -1;
+	/*
+	 * The engine's deletion guard: a dry run first counts what would be
+	 * deleted against the entries the destination has in scope (rsync's
+	 * files, less those it would create, plus those it would delete, less
+	 * the root); refused, nothing is changed.
+	 */
+	if (j->del && !j->force) {
+		struct sync_stats dry = { 0 };
+		uint64_t base, lim;
+		if (run_rsync(j, &d, true, -1, dry_run ? st : &dry, &counts, e) < 0)
+			goto out;
+		base = counts.files > counts.created ? counts.files - counts.created - 1 : 0;
+		base += counts.deleted;
+		lim = j->max_delete >= 0 ? (uint64_t)j->max_delete
+					 : base * (uint64_t)j->max_delete_pct / 100;
+		if (counts.deleted > lim) {
+			deletion_refused(e, counts.deleted, base, j->dest, lim,
+					 j->max_delete < 0 ? j->max_delete_pct : -1);
+			goto out;
+		}
+		if (dry_run) {
+			rc = 0;
+			goto out;
+		}
+		limit = (int64_t)lim; /* deletions that appeared since still stop there */
+	}
+	if (!dry_run && make_parents(&d, e) < 0)
+		goto out;
+	rc = run_rsync(j, &d, dry_run, limit, st, &counts, e);
+out:
+	sshdest_release(&d);
 	return rc;
 }

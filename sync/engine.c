@@ -1622,6 +1622,21 @@ static void release_walker_refs(struct engine *g, struct dnode *d)
 	node_unref(g, d);
 }
 
+void deletion_refused(struct err *e, uint64_t deletes, uint64_t entries, const char *dest,
+		      uint64_t limit, int pct)
+{
+	char p[32] = "";
+
+	if (pct >= 0)
+		snprintf(p, sizeof(p), ", %d %%", pct);
+	err_set(e,
+		"refusing to delete %llu of %llu entries under '%s' (limit %llu%s); "
+		"nothing was changed: check the source, or use --max-delete or --force",
+		(unsigned long long)deletes, (unsigned long long)entries, dest,
+		(unsigned long long)limit, p);
+	e->code = EXIT_DELETE_LIMIT;
+}
+
 /* ---- the late phase: replacements of directories, hard links, deletions ---- */
 
 struct rm_ctx {
@@ -2308,17 +2323,8 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e)
 					 : st->dest_entries * (uint64_t)(o->max_delete_pct) / 100;
 		st->delete_limit = limit;
 		if (st->planned_deletes > limit && !o->force) {
-			char pct[32] = "";
-			if (o->max_delete < 0)
-				snprintf(pct, sizeof(pct), ", %d %%", o->max_delete_pct);
-			err_set(e,
-				"refusing to delete %llu of %llu entries under '%s' (limit %llu%s); "
-				"nothing was changed: check the source, or use --max-delete or --force",
-				(unsigned long long)st->planned_deletes,
-				(unsigned long long)st->dest_entries, o->dest, (unsigned long long)limit,
-				pct);
-
-			e->code = EXIT_DELETE_LIMIT;
+			deletion_refused(e, st->planned_deletes, st->dest_entries, o->dest, limit,
+					 o->max_delete < 0 ? o->max_delete_pct : -1);
 			pthread_mutex_lock(&g->mu);
 			g->walk_done = true;
 			g->gate_open = false;

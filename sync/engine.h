@@ -106,4 +106,12 @@ int sync_tree(const struct sync_opts *o, struct sync_stats *st, struct err *e);
 /* True when name is one of the engine's temporary names (.extnfs-tmp.NAME.XXXXXX). */
 bool sync_is_tmp_name(const char *name);
 
+/*
+ * Sets e to the deletion guard's refusal (code EXIT_DELETE_LIMIT): deletes
+ * of entries under dest beyond limit (pct >= 0: the limit is that
+ * percentage), nothing changed.
+ */
+void deletion_refused(struct err *e, uint64_t deletes, uint64_t entries, const char *dest,
+		      uint64_t limit, int pct);
+
 #endif
