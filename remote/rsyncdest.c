@@ -303,11 +303,15 @@ static bool stat_number(const char *line, const char *label, uint64_t *n)
 	return true;
 }
 
-static void count_line(const char *l, struct sync_stats *st, struct rsync_counts *rc)
+static void count_line(const char *l, struct sync_stats *st, struct rsync_counts *rc,
+		       bool keep_root)
 {
 	if (stat_number(l, "Number of files", &rc->files) ||
 	    stat_number(l, "Number of created files", &rc->created) ||
 	    stat_number(l, "Number of deleted files", &rc->deleted))
+		return;
+	/* a kept root is put back after rsync: not a change */
+	if (keep_root && strlen(l) == 14 && !strcmp(l + 12, "./"))
 		return;
 	count_item(l, st);
 }
@@ -372,11 +376,11 @@ static int run_rsync(const struct agent_job *j, const struct sshdest *d, bool dr
 				strbuf_addch(&line, (char)c);
 				continue;
 			}
-			count_line(line.buf, st, counts);
+			count_line(line.buf, st, counts, j->keep_root);
 			strbuf_reset(&line);
 		}
 		if (line.len)
-			count_line(line.buf, st, counts);
+			count_line(line.buf, st, counts, j->keep_root);
 	}
 	status = wait_for(pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -404,9 +408,78 @@ out:
 	return rc;
 }
 
+/*
+ * m as an absolute symbolic mode for chmod: a numeric one leaves a
+ * directory's set-group-ID bit alone with GNU chmod.
+ */
+static char *symbolic_mode(unsigned m)
+{
+	struct strbuf sb = STRBUF_INIT;
+	static const char who[] = "ugo";
+
+	for (int w = 0; w < 3; w++) {
+		unsigned p = (m >> (6 - 3 * w)) & 7;
+		strbuf_addf(&sb, "%c=%s%s%s,", who[w], p & 4 ? "r" : "", p & 2 ? "w" : "",
+			    p & 1 ? "x" : "");
+	}
+	strbuf_addf(&sb, "u%cs,g%cs,%ct", m & 04000 ? '+' : '-', m & 02000 ? '+' : '-',
+		    m & 01000 ? '+' : '-');
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The mode and owner of an existing dest root, from 'ls -ldn' (POSIX: any
+ * server has it) as "UID:GID" and a symbolic mode; *exists false when there is
+ * none yet. 0, or -1 with e set.
+ */
+static int root_attrs(const struct sshdest *d, const char *path, char **owner, char **mode,
+		      bool *exists, struct err *e)
+{
+	static const char bits[] = "rwxrwxrwx";
+	const char *args[] = { path, NULL };
+	struct strbuf out = STRBUF_INIT;
+	struct strvec f = STRVEC_INIT;
+	unsigned m = 0;
+	int rc = -1;
+
+	*exists = false;
+	if (sshdest_sh(d, "reading the mode of the shared directory",
+		       "if [ -d \"$1\" ]; then ls -ldn -- \"$1\"; fi", args, NULL, &out, e) < 0)
+		goto out;
+	strbuf_rtrim(&out);
+	if (!out.len) {
+		rc = 0;
+		goto out;
+	}
+	strvec_split(&f, out.buf, ' ', 1);
+	if (f.nr < 4 || strlen(f.v[0]) < 10) {
+		err_set(e, "cannot read 'ls -ldn' of '%s': '%s'", path, out.buf);
+		goto out;
+	}
+	for (int i = 0; i < 9; i++) {
+		char c = f.v[0][1 + i];
+		bool x = (i % 3 == 2);
+		if (c == bits[i] || (x && (c == 's' || c == 't')))
+			m |= 1u << (8 - i);
+		if (x && (c == 's' || c == 'S' || c == 't' || c == 'T'))
+			m |= i == 2 ? 04000 : i == 5 ? 02000 : 01000;
+	}
+	*owner = xstrfmt("%s:%s", f.v[2], f.v[3]);
+	*mode = symbolic_mode(m);
+	*exists = true;
+	rc = 0;
+out:
+	strbuf_release(&out);
+	strvec_clear(&f);
+	return rc;
+}
+
 int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st, struct err *e)
 {
 	struct rsync_counts counts = { 0, 0, 0 };
+	struct strbuf root = STRBUF_INIT;
+	char *owner = NULL, *mode = NULL;
+	bool had_root = false;
 	struct sshdest d;
 	int64_t limit = -1;
 	int rc = -1;
@@ -441,8 +514,29 @@ int rsyncdest_run(const struct agent_job *j, bool dry_run, struct sync_stats *st
 	}
 	if (!dry_run && make_parents(&d, e) < 0)
 		goto out;
+	/* a directory shared with other jobs keeps its mode and owner (rsync would set this SN's) */
+	if (j->keep_root && !dry_run) {
+		strbuf_add(&root, d.path, strlen(d.path) - 1);
+		if (root_attrs(&d, root.buf, &owner, &mode, &had_root, e) < 0)
+			goto out;
+	}
 	rc = run_rsync(j, &d, dry_run, limit, st, &counts, e);
+	if (had_root) {
+		const char *args[] = { root.buf, owner, mode, NULL };
+		struct err e2 = ERR_INIT;
+		if (sshdest_sh(&d, "putting back the mode of the shared directory",
+			       "chown \"$2\" -- \"$1\" && chmod \"$3\" -- \"$1\"", args, NULL, NULL,
+			       &e2) < 0 &&
+		    !rc) {
+			err_set(e, "%s", e2.msg.buf);
+			rc = -1;
+		}
+		err_release(&e2);
+	}
 out:
+	free(owner);
+	free(mode);
+	strbuf_release(&root);
 	sshdest_release(&d);
 	return rc;
 }

@@ -3,8 +3,8 @@
 # through a real sshd on loopback, each job run by the agent with rsync
 # over ssh ([server] ssh carries the key and port). The server is filled
 # exactly, a second sync changes nothing, a change travels, the SNs'
-# .client_data jobs leave each other's files and the directory's times
-# alone, an emptied source is skipped, an unreachable server fails each
+# .client_data jobs leave each other's files and the directory's times,
+# mode and owner alone, an emptied source is skipped, an unreachable server fails each
 # job with ssh's reason. statelite --prepare over ssh:// makes what a local
 # dest gets, in one ssh session per server.
 . "$(dirname "$0")/test-lib.sh"
@@ -81,6 +81,20 @@ test_expect_success SSHD 'a second sync changes nothing, times of every entry id
 	# the .client_data jobs of both SNs leave its times to the shared_root job (sn1)
 	stat -c %y sn1/$CD ext/$CD >got &&
 	test $(sort -u got | wc -l) = 1
+'
+
+test_expect_success SSHD 'sn2'"'"'s .client_data with another mode and owner: the server keeps sn1'"'"'s' '
+	chmod 2711 sn2/$CD && chown 1234:5678 sn2/$CD &&
+	test_when_finished "chown 0:0 sn2/$CD && chmod u=rwx,go=rx,g-s sn2/$CD" &&
+	extnfs --config extnfs.conf sync >out &&
+	stat -c "%a %u %g" sn1/$CD >want &&
+	stat -c "%a %u %g" ext/$CD >got &&
+	test_cmp want got &&
+	snapshot >before &&
+	extnfs --config extnfs.conf sync >out &&
+	grep "^sync: 12 job(s): 12 ok, 0 skipped, 0 failed; 0 change(s): nothing changed$" out &&
+	snapshot >after &&
+	test_cmp before after
 '
 
 test_expect_success SSHD 'a change on an SN travels, and only it' '
