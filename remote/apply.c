@@ -281,7 +281,6 @@ static void statelite_ssh(const struct plan *p, const struct conf *c, const char
 	size_t k = 0;
 	bool ok = sshdest_parse(cs->dest, cs->ssh, &d, &e) == 0;
 	char *what = xstrfmt("making the statelite directories on %s", server);
-
 	const char *base = ok ? d.path : "/";
 
 	for (size_t i = 0; i < p->ndirs; i++) {
@@ -295,7 +294,8 @@ static void statelite_ssh(const struct plan *p, const struct conf *c, const char
 			r->failed++;
 			continue;
 		}
-		strbuf_addf(&in, "%o %lu %lu %.*s%s\n", pd->mode, (unsigned long)pd->uid,
+		/* 00755: GNU chmod clears an inherited setgid bit only with two leading zeros */
+		strbuf_addf(&in, "%05o %lu %lu %.*s%s\n", pd->mode, (unsigned long)pd->uid,
 			    (unsigned long)pd->gid, (int)(strlen(base) - 1), base, pd->path);
 		strvec_pushf(&sent, "%zu", i);
 	}
@@ -347,7 +347,10 @@ int statelite_prepare(const struct plan *p, const struct conf *c, bool dry_run,
 		struct err fe = ERR_INIT;
 		int k = strvec_find(&down, d->server), rc;
 
-		/* an ssh:// server gets all of its directories at once, at its first */
+		/*
+		 * an ssh:// server gets all of its directories at once, at its
+		 * first; then it is in down (done) with no reason of its own
+		 */
 		if (cs && cs->dest && starts_with(cs->dest, "ssh://")) {
 			if (k < 0) {
 				statelite_ssh(p, c, d->server, dry_run, r);
